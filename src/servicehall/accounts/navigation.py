@@ -1,0 +1,41 @@
+"""The staff navigation, by role. Apps add their entries here as they arrive."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    permission: str  # checked with user.has_perm(permission, user.center)
+    icon: str = ""
+
+
+ENTRIES: list[NavEntry] = [
+    NavEntry(_("My desk"), "accounts:home", "accounts.use_staff_site", "⌂"),
+    NavEntry(_("Service catalog"), "catalog:staff_items", "catalog.browse_staff_catalog", "☰"),
+    NavEntry(_("Departments and windows"), "catalog:staff_departments",
+             "catalog.browse_staff_catalog", "▦"),
+    NavEntry(_("Catalog import / export"), "catalog:staff_import", "catalog.import_catalog",
+             "⇅"),
+    NavEntry(_("Working calendar"), "core:calendar", "accounts.use_staff_site", "▤"),
+    NavEntry(_("Audit log"), "core:audit", "accounts.view_auditlog", "✎"),
+    NavEntry(_("Public service guide"), "catalog:guide", "accounts.use_staff_site", "ℹ"),
+    NavEntry(_("API documentation"), "api_docs", "accounts.use_staff_site", "⚙"),
+]
+
+
+def entries_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    center = getattr(user, "center", None)
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name), "icon": entry.icon,
+         "url_name": entry.url_name}
+        for entry in ENTRIES
+        if user.has_perm(entry.permission, center)
+    ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "guide"
+urlpatterns = [
+    path("", views.guide_index, name="index"),
+    path("items/<str:code>/", views.guide_item, name="item"),
+    path("forms/<int:material_id>/", views.guide_form_download, name="form_download"),
+]

@@ -1,0 +1,12 @@
+"""Fast settings for the test suite; the database still comes from DATABASE_URL."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-files"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
