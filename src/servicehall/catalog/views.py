@@ -106,8 +106,8 @@ def staff_items(request):
         "page": page, "query": query, "department_id": department_id, "kind": kind,
         "kinds": ItemKind.choices,
         "departments": selectors.departments_for_staff(user=request.user),
-        "can_change": {item.pk: request.user.has_perm("catalog.change_item", item)
-                       for item in page.object_list},
+        "editable": {item.pk for item in page.object_list
+                     if request.user.has_perm("catalog.change_item", item)},
     })
 
 

@@ -162,7 +162,8 @@ USE_TZ = True
 
 # --- Static and uploaded files ---------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "src" / "servicehall" / "static",
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),

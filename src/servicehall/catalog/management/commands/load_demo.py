@@ -1,0 +1,25 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from servicehall.catalog.demo.loader import DEMO_PASSWORD, LOGINS, demo_exists, load_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo hall (safe to re-run: an existing hall is left untouched)."
+
+    def handle(self, *args, **options):
+        if demo_exists():
+            self.stdout.write("The demo hall is already loaded; nothing to do.")
+        else:
+            load_demo(log=self.stdout.write)
+            call_command("audit_verify", stdout=self.stdout)
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins (password for every account: "
+                                             f"{DEMO_PASSWORD})"))
+        for login in LOGINS:
+            where = f"{login.center_code} {login.department_code}".strip()
+            self.stdout.write(f"  {login.username:<15} {login.role:<22} {where:<16} "
+                              f"{login.full_name}")
