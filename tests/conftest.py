@@ -1,4 +1,5 @@
 import os
+import secrets
 
 import pytest
 
@@ -18,7 +19,7 @@ def with_calendar(center, days=OFFICIAL_2025_2026):
     CalendarDay.objects.bulk_create(
         CalendarDay(center=center, date=d.date, is_working=d.is_working, note=d.note)
         for d in days)
-    center.calendar_version += 1
+    center.calendar_version = secrets.randbits(62)
     center.save(update_fields=["calendar_version"])
     return center
 

@@ -64,8 +64,8 @@ def elements(**overrides) -> ItemElements:
             MaterialSpec(name="营业执照复印件", form="copy"),
             MaterialSpec(name="食品安全管理制度", is_required=False),
         ],
-        steps=[StepSpec("受理", Decimal("1")), StepSpec("审核", Decimal("5")),
-               StepSpec("办结", Decimal("1"))],
+        steps=[StepSpec("受理", Decimal("0.5")), StepSpec("审核", Decimal("2")),
+               StepSpec("办结", Decimal("0.5"))],
     )
     values.update(overrides)
     return ItemElements(**values)

@@ -3,12 +3,12 @@ from django.utils.translation import ngettext
 
 
 def character_classes(password: str) -> int:
-    """How many of: lower-case, upper-case, digits, other characters."""
+    """How many of: lower-case, upper-case, digits, anything else (symbols, Chinese)."""
     return sum([
         any(c.islower() for c in password),
         any(c.isupper() for c in password),
         any(c.isdigit() for c in password),
-        any(not c.isalnum() for c in password),
+        any(not (c.islower() or c.isupper() or c.isdigit()) for c in password),
     ])
 
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import NotFound
@@ -154,7 +154,7 @@ def _detail(item) -> dict:
 
 @router.get("/items", response=list[ItemSummary], summary="Service items you may see")
 def list_items(request, q: str = "", department: str = "", kind: str = "",
-               limit: int = Field(100, ge=1, le=1000), offset: int = Field(0, ge=0)):
+               limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)):
     department_id = None
     if department:
         department_id = (selectors.departments_for_staff(user=request.user)
@@ -208,7 +208,7 @@ def list_departments(request):
 
 @router.get("/guide/{center}/items", response=list[GuideItem], auth=None,
             summary="Published items of a center's public guide")
-def guide_items(request, center: str, q: str = "", limit: int = Field(50, ge=1, le=500)):
+def guide_items(request, center: str, q: str = "", limit: int = Query(50, ge=1, le=500)):
     the_center = get_object_or_404(Center, code=center, is_active=True)
     calendar = calendar_for(the_center)
     today = timezone.localdate()

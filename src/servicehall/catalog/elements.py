@@ -19,6 +19,11 @@ from .choices import (
 )
 
 
+# Item names are catalog data in Chinese whatever the reader's language.
+VARIANT_NAME_SUFFIX = {HandlingVariant.NEW: "新办", HandlingVariant.CHANGE: "变更",
+                       HandlingVariant.RENEW: "延续", HandlingVariant.CANCEL: "注销"}
+
+
 @dataclass
 class MaterialSpec:
     name: str
@@ -78,8 +83,8 @@ class ItemElements:
         name = self.main_item
         if self.sub_item:
             name += f"({self.sub_item})"
-        if self.variant != HandlingVariant.OTHER:
-            name += f"({HandlingVariant(self.variant).label})"
+        if self.variant in VARIANT_NAME_SUFFIX:
+            name += f"({VARIANT_NAME_SUFFIX[self.variant]})"
         return name
 
     def as_dict(self) -> dict:

@@ -15,6 +15,8 @@ from servicehall.core.errors import DomainError
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
+        if not token:
+            return None
         user = user_for_token(key=token)
         if user is not None:
             request.user = user

@@ -162,7 +162,7 @@ USE_TZ = True
 
 # --- Static and uploaded files ---------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "src" / "servicehall" / "static",
@@ -177,7 +177,7 @@ STORAGES = {
     },
 }
 # Uploaded files live outside the web root and are served through views that check access.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "files")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
 MEDIA_URL = "/files/"
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 FORM_FILE_MAX_BYTES = env.int("FORM_FILE_MAX_BYTES", default=10 * 1024 * 1024)

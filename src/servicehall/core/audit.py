@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import context
 from .choices import AuditOutcome
+from .identifiers import mask_id_numbers_in_text
 from .models import AuditChainHead, AuditEntry, Center
 
 GENESIS_HASH = "0" * 64
@@ -44,6 +45,17 @@ def to_json_value(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def masked(value):
+    """`value` with every ID number in its text replaced by the masked form."""
+    if isinstance(value, str):
+        return mask_id_numbers_in_text(value)
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    return value
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
@@ -136,13 +148,13 @@ def record(action: str, *, obj: models.Model | None = None, by=None, changes: di
             action=action,
             outcome=str(outcome),
             actor_id=actor_id,
-            actor_label=actor_label,
+            actor_label=masked(actor_label),
             center_id=_center_id_of(obj, center),
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=(object_label or (str(obj) if obj is not None else ""))[:200],
-            changes=to_json_value(changes or {}),
-            message=message,
+            object_repr=masked(object_label or (str(obj) if obj is not None else ""))[:200],
+            changes=masked(to_json_value(changes or {})),
+            message=masked(message),
             ip=ctx.ip,
             channel=ctx.channel,
         )

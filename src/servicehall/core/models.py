@@ -19,8 +19,10 @@ class Center(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
-    calendar_version = models.PositiveIntegerField(_("calendar version"), default=0,
-                                                   editable=False)
+    calendar_version = models.PositiveBigIntegerField(
+        _("calendar version"), default=0, editable=False,
+        help_text=_("A new random value on every calendar change; cached calendars are keyed "
+                    "by it."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,6 +1,6 @@
+import secrets
 from datetime import date
 
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -17,8 +17,10 @@ def _require(by, permission: str, obj) -> None:
 
 
 def _bump_calendar_version(center: Center) -> None:
-    Center.objects.filter(pk=center.pk).update(calendar_version=F("calendar_version") + 1)
-    center.refresh_from_db(fields=["calendar_version"])
+    # Random, not +1: a bump inside a transaction that rolls back must never be reused by a
+    # later bump, or a process could keep serving the rolled-back calendar from its cache.
+    center.calendar_version = secrets.randbits(62)
+    Center.objects.filter(pk=center.pk).update(calendar_version=center.calendar_version)
 
 
 def _configured_years(center: Center) -> set[int]:
