@@ -10,8 +10,6 @@ from servicehall.core.official_calendar import official_days
 
 from tests.factories import CenterFactory, DepartmentFactory, UserFactory, elements
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
-
 OFFICIAL_2025_2026 = [d for d in official_days() if d.date.year in (2025, 2026)]
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from servicehall.core import audit
+from servicehall.core.dbguard import install_guard, remove_guard
 from servicehall.core.models import AuditChainHead, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -16,12 +17,7 @@ def _write(n: int, center=None) -> list[AuditEntry]:
 
 def _bypass_append_only_triggers():
     """What an attacker with database access could do: drop the guard and rewrite a row."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
-        else:
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
+    remove_guard(connection)
 
 
 def test_entries_form_a_chain_from_the_genesis_hash(center):
@@ -92,6 +88,7 @@ def test_code_has_no_update_or_delete_path(center):
 
 def test_database_refuses_update_and_delete_of_audit_rows(center):
     entry = _write(1, center)[0]
+    install_guard(connection)  # as migration core.0002 does outside the test suite
     for statement in ("UPDATE core_auditentry SET message = 'x' WHERE id = %s",
                       "DELETE FROM core_auditentry WHERE id = %s"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -80,8 +80,10 @@ def test_a_partial_year_is_refused_and_nothing_is_written(center, business_secti
 
 def test_a_year_that_leaves_a_gap_is_refused(center, business_section):
     days = [Day(d.date.replace(year=2030), d.is_working) for d in _year_2027()]
-    with pytest.raises(ValidationFailed, match=""):
+    with pytest.raises(ValidationFailed) as refused:
         calendar_year_load(center=center, year=2030, days=days, by=business_section)
+    assert "2030" in refused.value.fields["year"][0]
+    assert not CalendarDay.objects.filter(center=center, date__year=2030).exists()
 
 
 def test_calendar_year_round_trips_through_excel(center, tmp_path):

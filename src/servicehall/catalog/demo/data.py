@@ -170,7 +170,7 @@ def _steps(ptype: str, kind: str, promised: int, unit: str, site: bool) -> list[
     if rest < 0.5:
         return [["受理", 0.5], ["办结", 0.5]]
     tail: list[list] = []
-    if kind == "license" and rest >= 4:
+    if kind == "license" and ptype != "reported" and rest >= 4:
         tail = [["制证", 0.5]]
         rest -= 0.5
     if ptype == "reported":
@@ -190,7 +190,7 @@ def _steps(ptype: str, kind: str, promised: int, unit: str, site: bool) -> list[
     share = _half(rest / len(middle))
     budgets = [share] * len(middle)
     budgets[0] = rest - share * (len(middle) - 1)
-    plan = [["受理", 0.5]] + [[n, b] for n, b in zip(middle, budgets)] + tail + [["办结", 0.5]]
+    plan = [["受理", 0.5]] + [[n, b] for n, b in zip(middle, budgets, strict=True)] + tail + [["办结", 0.5]]
     return [[n, int(b) if b == int(b) else b] for n, b in plan]
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from servicehall.accounts.choices import Role
 from servicehall.accounts.models import User
+from servicehall.accounts.services import user_create
 from servicehall.core.choices import CenterLevel
 from servicehall.core.models import Center
 from servicehall.core.services import center_create
@@ -176,12 +177,11 @@ def _load_logins(centers: dict[str, Center]) -> None:
         center = centers[login.center_code]
         department = (Department.objects.get(center=center, code=login.department_code)
                       if login.department_code else None)
-        user = User(username=login.username, full_name=login.full_name, role=login.role,
-                    center=center, department=department, id_number=login.id_number,
-                    is_staff=login.role == Role.CENTER_ADMIN,
-                    is_superuser=login.username == "admin")
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user = user_create(username=login.username, password=DEMO_PASSWORD,
+                           full_name=login.full_name, role=login.role, center=center,
+                           department=department, id_number=login.id_number, by=None)
+        if login.role == Role.CENTER_ADMIN:  # the admin site is for the center admin only
+            User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
 
 
 @transaction.atomic
