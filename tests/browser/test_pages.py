@@ -45,7 +45,8 @@ def test_item_page_shows_materials_flow_and_due_date(page, live_server, hall, sh
 
 def test_login_page_refuses_a_wrong_password_in_chinese(page, live_server, hall, shoot,
                                                          sign_in):
-    sign_in(page, "reviewer_a", "wrong-password")
+    with page.expect_navigation():
+        sign_in(page, "reviewer_a", "wrong-password")
     error = page.locator(".errorlist.nonfield").inner_text()
     assert "用户名或密码错误" in error and "4" in error
     shoot(page, "login-refused")

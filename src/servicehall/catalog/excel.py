@@ -13,20 +13,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from servicehall.core.errors import DomainError, PermissionDenied
 
 from . import selectors, services
 from .elements import FeeSpec, ItemElements, MaterialSpec, StepSpec, check_elements
-from .excel_layout import FEES, ITEMS, MATERIALS, SHEETS, STEPS, CellProblem, Choice, Sheet
+from .excel_layout import FEES, ITEMS, MATERIALS, SHEETS, STEPS, CellProblem, Sheet
 from .models import Department, ServiceItem, Theme
 
 CHANGE_NOTE = "Excel导入"
-WIDE_COLUMNS = {"主项名称", "子项名称", "设定依据", "申请条件", "材料名称", "收费标准",
-                "收费依据", "备注"}
 # Item-level rules about the child sheets are shown on the item's row, in this column.
 RULE_COLUMNS = {"materials": "code", "fees": "code", "steps": "promised_limit"}
 CHILD_FIELDS = {MATERIALS: "materials", FEES: "fees", STEPS: "steps"}
@@ -83,42 +79,19 @@ def _file_error(message: str, sheet: str = "") -> CellError:
 
 # --- Export ---------------------------------------------------------------------------------
 
-def _append(worksheet, sheet: Sheet, record: dict) -> None:
-    worksheet.append([column.kind.write(record[column.field]) for column in sheet.columns])
-    for cell in worksheet[worksheet.max_row]:
-        if cell.data_type == "f":  # text such as "=1+1" stays text, never a formula
-            cell.data_type = "s"
-
-
-def _new_sheet(workbook: Workbook, sheet: Sheet):
-    worksheet = workbook.create_sheet(sheet.title)
-    worksheet.append(sheet.headers)
-    worksheet.freeze_panes = "A2"
-    for index, column in enumerate(sheet.columns, start=1):
-        letter = get_column_letter(index)
-        worksheet[f"{letter}1"].font = Font(bold=True)
-        worksheet.column_dimensions[letter].width = 30 if column.header in WIDE_COLUMNS else 14
-        if isinstance(column.kind, Choice):  # a drop-down of the allowed words
-            words = ",".join(column.kind.words)
-            validation = DataValidation(type="list", formula1=f'"{words}"', allow_blank=True)
-            validation.add(f"{letter}2:{letter}1048576")
-            worksheet.add_data_validation(validation)
-    return worksheet
-
-
 def catalog_workbook(items) -> Workbook:
     """The items' current versions in the import layout; no items gives an empty template."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheets = {sheet: _new_sheet(workbook, sheet) for sheet in SHEETS}
+    sheets = {sheet: sheet.add_to(workbook) for sheet in SHEETS}
     for item in items:
         elements = selectors.item_elements(item.current_version)
         head = {"code": item.code, "department_code": item.department.code}
-        _append(sheets[ITEMS], ITEMS, {**head, **elements.as_dict()})
+        ITEMS.append(sheets[ITEMS], {**head, **elements.as_dict()})
         for sheet, specs in ((MATERIALS, elements.materials), (FEES, elements.fees),
                              (STEPS, elements.steps)):
             for position, spec in enumerate(specs, start=1):
-                _append(sheets[sheet], sheet, {**head, "position": position, **asdict(spec)})
+                sheet.append(sheets[sheet], {**head, "position": position, **asdict(spec)})
     return workbook
 
 
@@ -238,9 +211,18 @@ def _item_rows(rows: list[_Row], errors: list[CellError]) -> dict[str, _Row]:
     return by_code
 
 
-def _child_rows(sheet: Sheet, rows: list[_Row], codes, errors: list[CellError]):
-    """{code: rows in 序号 order}, and the codes having a wrong row on this sheet."""
-    by_code, wrong, positions = defaultdict(list), set(), {}
+@dataclass
+class _Children:
+    """The rows of a materials, fees or steps sheet that name a known item."""
+
+    rows: dict[str, list[_Row]]  # readable rows by item code, in 序号 order
+    wrong: set[str]  # the codes of the items with a wrong row on this sheet
+
+
+def _child_rows(sheet: Sheet, rows: list[_Row], codes, errors: list[CellError]) -> _Children:
+    by_code: dict[str, list[_Row]] = defaultdict(list)
+    wrong: set[str] = set()
+    positions: dict[tuple, int] = {}
     for row in rows:
         code, position = row.values.get("code"), row.values.get("position")
         if code is None:
@@ -266,12 +248,20 @@ def _child_rows(sheet: Sheet, rows: list[_Row], codes, errors: list[CellError]):
             wrong.add(code)
     for code_rows in by_code.values():
         code_rows.sort(key=lambda r: (r.values["position"], r.number))
-    return by_code, wrong
+    return _Children(by_code, wrong)
 
 
 def _specs(spec_class, rows: list[_Row]) -> list:
     return [spec_class(**{k: v for k, v in row.values.items() if k not in ("code", "position")})
             for row in rows]
+
+
+def _item(code: str, row: _Row, children: dict[Sheet, _Children]) -> ParsedItem:
+    values = {k: v for k, v in row.values.items() if k not in ("code", "department_code")}
+    return ParsedItem(row.number, code, row.values["department_code"], ItemElements(
+        **values, materials=_specs(MaterialSpec, children[MATERIALS].rows[code]),
+        fees=_specs(FeeSpec, children[FEES].rows[code]),
+        steps=_specs(StepSpec, children[STEPS].rows[code])))
 
 
 def _field_errors(row: int, fields: dict[str, list[str]]) -> list[CellError]:
@@ -300,22 +290,19 @@ def _parse(file) -> tuple[list[ParsedItem], list[CellError]]:
     item_rows = _item_rows(rows[ITEMS], errors)
     children = {sheet: _child_rows(sheet, rows[sheet], item_rows, errors)
                 for sheet in CHILD_FIELDS}
+    with_materials = {r.values.get("code") for r in rows[MATERIALS]}
     items = []
     for code, row in item_rows.items():
-        if not any(r.values.get("code") == code for r in rows[MATERIALS]):
+        if code not in with_materials:
             errors.append(_cell_error(ITEMS, row.number, "code",
                                       _("List at least one material on the sheet “{sheet}”.")
                                       .format(sheet=MATERIALS.title)))
         if not row.ok:
             continue
-        values = {k: v for k, v in row.values.items() if k not in ("code", "department_code")}
-        item = ParsedItem(row.number, code, row.values["department_code"], ItemElements(
-            **values, materials=_specs(MaterialSpec, children[MATERIALS][0][code]),
-            fees=_specs(FeeSpec, children[FEES][0][code]),
-            steps=_specs(StepSpec, children[STEPS][0][code])))
+        item = _item(code, row, children)
         # "materials" is reported above; a child sheet with a wrong row is not judged again.
         skip = {"materials"} | {field for sheet, field in CHILD_FIELDS.items()
-                                if code in children[sheet][1]}
+                                if code in children[sheet].wrong}
         errors += _rule_errors(item, skip)
         items.append(item)
     return items, errors
@@ -347,27 +334,31 @@ def _center_errors(center, items: list[ParsedItem]):
         "department", "current_version")}
     errors, plan = [], []
     for parsed in items:
-        fields = defaultdict(list)
-        department = departments.get(parsed.department_code)
-        item = existing.get(parsed.code)
-        if department is None:
-            fields["department_code"].append(_("No department with this code in the center."))
-        elif item is not None and item.department_id != department.pk:
-            fields["department_code"].append(_(
-                "This item belongs to {department} ({code}); the import cannot move an item to "
-                "another department.").format(department=item.department,
-                                              code=item.department.code))
-        unknown = [name for name in parsed.elements.theme_names if name not in themes]
-        if unknown:
-            fields["theme_names"].append(_("Unknown themes: {names}.").format(
-                names="、".join(unknown)))
-        unknown = [c for c in parsed.elements.joint_department_codes if c not in departments]
-        if unknown:
-            fields["joint_department_codes"].append(_(
-                "Unknown department codes: {codes}.").format(codes="、".join(unknown)))
+        department, item = departments.get(parsed.department_code), existing.get(parsed.code)
+        fields = _item_center_errors(parsed, department, item, departments, themes)
         errors += _field_errors(parsed.row, fields)
         plan.append((parsed, department, item))
     return errors, plan
+
+
+def _item_center_errors(parsed: ParsedItem, department, item, departments, themes) -> dict:
+    fields = defaultdict(list)
+    if department is None:
+        fields["department_code"].append(_("No department with this code in the center."))
+    elif item is not None and item.department_id != department.pk:
+        fields["department_code"].append(_(
+            "This item belongs to {department} ({code}); the import cannot move an item to "
+            "another department.").format(department=item.department,
+                                          code=item.department.code))
+    unknown = [name for name in parsed.elements.theme_names if name not in themes]
+    if unknown:
+        fields["theme_names"].append(_("Unknown themes: {names}.").format(
+            names="、".join(unknown)))
+    unknown = [c for c in parsed.elements.joint_department_codes if c not in departments]
+    if unknown:
+        fields["joint_department_codes"].append(_(
+            "Unknown department codes: {codes}.").format(codes="、".join(unknown)))
+    return fields
 
 
 def _with_sample_files(elements: ItemElements, version) -> ItemElements:

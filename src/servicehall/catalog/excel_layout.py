@@ -1,4 +1,4 @@
-"""The columns of the catalog workbook (see docs/catalog-excel.md): for every sheet, its
+"""The layout of the catalog workbook (see docs/catalog-excel.md): for every sheet, its
 Chinese headers, the element each column carries, and how a cell is read and written.
 
 Parsing never depends on translations: the Chinese words of every choice are spelled out here.
@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 VARIANTS = {"新办": "new", "变更": "change", "延续": "renew", "注销": "cancel", "其他": "other"}
 KINDS = {"行政许可": "license", "非行政许可审批": "non_license", "公共服务": "public_service",
@@ -26,6 +31,7 @@ YES_NO = {"是": True, "否": False}
 
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 LIST_JOINER = "、"
+WIDE = {"主项名称", "子项名称", "设定依据", "申请条件", "材料名称", "收费标准", "收费依据", "备注"}
 
 
 class CellProblem(Exception):
@@ -207,6 +213,32 @@ class Sheet:
 
     def index_of(self, field: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.field == field)
+
+    def add_to(self, workbook: Workbook) -> Worksheet:
+        """The sheet with its bold headers, and a drop-down list on every choice column."""
+        worksheet = workbook.create_sheet(self.title)
+        worksheet.append(self.headers)
+        worksheet.freeze_panes = "A2"
+        for index, column in enumerate(self.columns, start=1):
+            letter = get_column_letter(index)
+            worksheet[f"{letter}1"].font = Font(bold=True)
+            worksheet.column_dimensions[letter].width = 30 if column.header in WIDE else 14
+            if isinstance(column.kind, Choice):
+                validation = DataValidation(type="list", allow_blank=True,
+                                            formula1=f'"{",".join(column.kind.words)}"')
+                validation.add(f"{letter}2:{letter}1048576")
+                worksheet.add_data_validation(validation)
+        return worksheet
+
+    def append(self, worksheet: Worksheet, record: dict) -> None:
+        """One row from `record` (values by field)."""
+        row = []
+        for column in self.columns:
+            cell = Cell(worksheet, value=column.kind.write(record[column.field]))
+            if cell.data_type == "f":  # text such as "=1+1" stays text, never a formula
+                cell.data_type = "s"
+            row.append(cell)
+        worksheet.append(row)
 
 
 CODE = Column("实施编码", "code", Text(40, required=True))

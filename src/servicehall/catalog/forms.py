@@ -62,10 +62,14 @@ class MaterialForm_(forms.Form):
     name = forms.CharField(label=_("Material"), max_length=200)
     is_required = forms.BooleanField(label=_("Required"), required=False)
     is_key = forms.BooleanField(label=_("Main"), required=False)
-    form = forms.ChoiceField(label=_("Form"), choices=MaterialForm.choices)
+    # Initials equal what a blank row posts, so an untouched extra row counts as unchanged.
+    form = forms.ChoiceField(label=_("Form"), choices=MaterialForm.choices,
+                             initial=MaterialForm.ORIGINAL)
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=99, initial=1)
-    medium = forms.ChoiceField(label=_("Medium"), choices=MaterialMedium.choices)
-    source = forms.ChoiceField(label=_("Source"), choices=MaterialSource.choices)
+    medium = forms.ChoiceField(label=_("Medium"), choices=MaterialMedium.choices,
+                               initial=MaterialMedium.PAPER)
+    source = forms.ChoiceField(label=_("Source"), choices=MaterialSource.choices,
+                               initial=MaterialSource.APPLICANT)
     sample_file = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
