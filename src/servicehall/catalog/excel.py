@@ -96,8 +96,12 @@ def catalog_workbook(items) -> Workbook:
 
 
 def export_catalog(*, user) -> bytes:
-    """Every item `user` may see, at its current version."""
-    items = (selectors.items_for_staff(user=user).filter(current_version__isnull=False)
+    """Every item `user` may see in their own center, at its current version, so the file
+    imports back into that center."""
+    items = selectors.items_for_staff(user=user).filter(current_version__isnull=False)
+    if user.center_id is not None:
+        items = items.filter(center_id=user.center_id)
+    items = (items
              .prefetch_related(*(f"current_version__{name}"
                                  for name in selectors.VERSION_DETAIL)))
     buffer = io.BytesIO()
