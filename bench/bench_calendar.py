@@ -60,7 +60,7 @@ def main() -> int:
     theirs = [find(k, d) for k, d in theirs_args]
     t_theirs = time.perf_counter() - t0
 
-    for (d, n), a, b in zip(pairs, ours, theirs):
+    for (d, n), a, b in zip(pairs, ours, theirs, strict=True):
         if a != b:
             print(f"MISMATCH start={d} n={n}: WorkCalendar={a} chinese_calendar={b}")
             return 1

@@ -7,7 +7,6 @@ from servicehall.accounts.choices import Role
 from servicehall.catalog import services as catalog_services
 from servicehall.core.models import CalendarDay
 from servicehall.core.official_calendar import official_days
-
 from tests.factories import CenterFactory, DepartmentFactory, UserFactory, elements
 
 OFFICIAL_2025_2026 = [d for d in official_days() if d.date.year in (2025, 2026)]

@@ -94,8 +94,8 @@ def test_api_without_credentials_is_refused(client, both_items):
 
 
 def _update_body(expected_version: int, **overrides) -> dict:
-    from servicehall.catalog.selectors import item_elements
     from servicehall.catalog.models import ServiceItem
+    from servicehall.catalog.selectors import item_elements
 
     item = ServiceItem.objects.get(code="SCJG-0001")
     body = item_elements(item.current_version).as_dict()

@@ -108,7 +108,8 @@ def test_excel_with_bad_cells_reports_each_row(tmp_path):
     workbook.save(path)
     with open(path, "rb") as handle, pytest.raises(ValidationFailed) as failed:
         parse_year(handle, 2027)
-    assert failed.value.fields["file"] == ["第3行A列:不是日期。", "第4行B列:请填写“工作日”或“休息日”。"]
+    assert failed.value.fields["file"] == [
+        "第3行A列:不是日期。", "第4行B列:请填写“工作日”或“休息日”。"]
 
 
 def test_new_center_copies_its_parents_calendar(center):

@@ -82,6 +82,12 @@ class LoginThrottle(models.Model):
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
 
+    def minutes_locked(self, now) -> int:
+        """Whole minutes (rounded up) until the lock ends; 0 when not locked."""
+        if not self.locked_until or self.locked_until <= now:
+            return 0
+        return -(-int((self.locked_until - now).total_seconds()) // 60)
+
 
 def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()

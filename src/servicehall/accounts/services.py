@@ -98,7 +98,7 @@ def login_check(*, request, username: str, password: str) -> User:
     with transaction.atomic():
         throttle = _throttle_for(username)
         if throttle.is_locked(now):
-            minutes = -(-int((throttle.locked_until - now).total_seconds()) // 60)
+            minutes = throttle.minutes_locked(now)
             refusal: LoginRefused = AccountLocked(
                 _("The account is locked; try again in {minutes} minutes.").format(
                     minutes=minutes))

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Department, FeeItem, ItemVersion, Material, ProcessStep, ServiceItem, Theme, Window
+from .models import (
+    Department,
+    FeeItem,
+    ItemVersion,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    Theme,
+    Window,
+)
 
 
 @admin.register(Department)

@@ -137,7 +137,7 @@ class GuideItem(Schema):
 
 
 def _summary(item) -> dict:
-    v = item.current_version
+    v = item.version
     return {"code": item.code, "name": v.name, "department_code": item.department.code,
             "department_name": item.department.short_name, "kind": v.kind,
             "processing_type": v.processing_type, "legal_limit": v.legal_limit,
@@ -214,7 +214,7 @@ def guide_items(request, center: str, q: str = "", limit: int = Query(50, ge=1, 
     today = timezone.localdate()
     result = []
     for item in selectors.published_items(center=the_center, query=q)[:limit]:
-        v = item.current_version
+        v = item.version
         due = selectors.due_if_accepted(calendar=calendar, version=v, day=today)
         result.append({"code": item.code, "name": v.name,
                        "department": item.department.short_name,

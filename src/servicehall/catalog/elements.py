@@ -18,10 +18,10 @@ from .choices import (
     ProcessingType,
 )
 
-
 # Item names are catalog data in Chinese whatever the reader's language.
-VARIANT_NAME_SUFFIX = {HandlingVariant.NEW: "新办", HandlingVariant.CHANGE: "变更",
-                       HandlingVariant.RENEW: "延续", HandlingVariant.CANCEL: "注销"}
+VARIANT_NAME_SUFFIX: dict[str, str] = {
+    HandlingVariant.NEW.value: "新办", HandlingVariant.CHANGE.value: "变更",
+    HandlingVariant.RENEW.value: "延续", HandlingVariant.CANCEL.value: "注销"}
 
 
 @dataclass

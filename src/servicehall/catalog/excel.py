@@ -7,7 +7,7 @@ wrong cell by sheet, row and column; it then writes all items in one transaction
 
 import io
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -91,7 +91,7 @@ def catalog_workbook(items) -> Workbook:
         for sheet, specs in ((MATERIALS, elements.materials), (FEES, elements.fees),
                              (STEPS, elements.steps)):
             for position, spec in enumerate(specs, start=1):
-                sheet.append(sheets[sheet], {**head, "position": position, **asdict(spec)})
+                sheet.append(sheets[sheet], {**head, "position": position, **vars(spec)})
     return workbook
 
 

@@ -54,8 +54,10 @@ class ItemElementsForm(forms.Form):
 
     def __init__(self, *args, themes=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme_names"].choices = [(t.name, t.name) for t in themes]
-        self.fields["joint_department_codes"].choices = [(d.code, str(d)) for d in departments]
+        self.fields["theme_names"].choices = [  # type: ignore[attr-defined]
+            (t.name, t.name) for t in themes]
+        self.fields["joint_department_codes"].choices = [  # type: ignore[attr-defined]
+            (d.code, str(d)) for d in departments]
 
 
 class MaterialForm_(forms.Form):

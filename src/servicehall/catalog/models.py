@@ -131,7 +131,15 @@ class ServiceItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.current_version.name if self.current_version_id else self.code
+        return self.current_version.name if self.current_version else self.code
+
+    @property
+    def version(self) -> "ItemVersion":
+        """The current version; every item gets its first one in the transaction that creates
+        it, so a missing one is a broken invariant, not a state to handle."""
+        if self.current_version is None:
+            raise ValueError(f"service item {self.code} has no version")
+        return self.current_version
 
 
 class ItemVersion(models.Model):

@@ -77,8 +77,10 @@ def published_item(*, center: Center, code: str) -> ServiceItem:
     return item
 
 
-def version_detail(*, version_id: int) -> ItemVersion:
+def version_detail(*, version_id: int | None) -> ItemVersion:
     """One version with everything an item page or an edit form shows, in 6 queries."""
+    if version_id is None:
+        raise NotFound()
     return (ItemVersion.objects.select_related("item__department", "created_by")
             .prefetch_related(*VERSION_DETAIL).get(pk=version_id))
 
@@ -120,8 +122,8 @@ def departments_for_guide(*, center: Center) -> QuerySet[Department]:
 
 def departments_for_staff(*, user) -> QuerySet[Department]:
     return (Department.objects.filter(visible_rows(user, department_lookup="id"))
-            .annotate(item_count=Count("service_items", distinct=True), window_count=Count("windows",
-                                                                            distinct=True))
+            .annotate(item_count=Count("service_items", distinct=True),
+                      window_count=Count("windows", distinct=True))
             .order_by("sort_order", "code"))
 
 
@@ -155,7 +157,8 @@ def version_history(*, item: ServiceItem) -> list[dict]:
 
     versions = list(ItemVersion.objects.filter(item=item).select_related("created_by")
                     .prefetch_related(*VERSION_DETAIL).order_by("number"))
-    history, previous = [], {}
+    history: list[dict] = []
+    previous: dict = {}
     for version in versions:
         current = to_json_value(item_elements(version).as_dict())
         history.append({"version": version, "changes": diff(previous, current) if previous

@@ -111,7 +111,7 @@ def item_update(*, item: ServiceItem, elements: ItemElements, by,
     item = (ServiceItem.objects.select_for_update().select_related("center", "department")
             .get(pk=item.pk))
     require_perm(by, "catalog.change_item", item)
-    current = item.current_version
+    current = item.version
     if expected_version is not None and current.number != expected_version:
         raise Conflict(_("Version {number} was published by someone else while you were "
                          "editing; reload the item and apply your changes again.").format(

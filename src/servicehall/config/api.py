@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer
-from ninja.security import django_auth
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from servicehall.accounts.selectors import user_for_token
 from servicehall.core.errors import DomainError

@@ -65,8 +65,9 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
         if fields is not None and field.name not in fields:
             continue
         value = getattr(obj, field.attname)
-        if getattr(field, MASKED_FIELDS_ATTR, False):
-            value = field.mask(value)
+        mask = getattr(field, "mask", None) if getattr(field, MASKED_FIELDS_ATTR, False) else None
+        if mask is not None:
+            value = mask(value)
         result[field.name] = to_json_value(value)
     return result
 

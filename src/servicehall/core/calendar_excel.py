@@ -44,7 +44,7 @@ def parse_year(file, year: int) -> list[Day]:
                 row=row_number, day=day, year=year))
         if kind not in WORKING_WORDS | REST_WORDS:
             errors.append(_("Row {row}, column B: write 工作日 or 休息日.").format(row=row_number))
-        if not errors:
+        if day is not None and not errors:
             days.append(Day(day, kind in WORKING_WORDS, note[:60]))
     if errors:
         raise ValidationFailed(fields={"file": errors})

@@ -10,7 +10,8 @@ class ActorContext:
     channel: str = "system"
 
 
-_current: ContextVar[ActorContext] = ContextVar("servicehall_actor", default=ActorContext())
+_current: ContextVar[ActorContext] = ContextVar(
+    "servicehall_actor", default=ActorContext())  # noqa: B039 - frozen, so immutable
 
 
 def current() -> ActorContext:

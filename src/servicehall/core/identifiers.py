@@ -101,7 +101,7 @@ def id_number_check_char(first17: str) -> str:
     """
     if not _ID_FIRST17_RE.fullmatch(first17):
         raise InvalidIdentifier("id_number.format", "身份证号码前17位应为数字")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_MAP[total % 11]
 
 
@@ -171,7 +171,8 @@ def credit_code_check_char(first17: str) -> str:
         raise InvalidIdentifier("credit_code.length", "统一社会信用代码前17位长度错误")
     if any(ch not in _CREDIT_VALUES for ch in first17):
         raise InvalidIdentifier("credit_code.charset", "统一社会信用代码含有非法字符")
-    total = sum(_CREDIT_VALUES[ch] * weight for ch, weight in zip(first17, _CREDIT_WEIGHTS))
+    pairs = zip(first17, _CREDIT_WEIGHTS, strict=True)
+    total = sum(_CREDIT_VALUES[ch] * weight for ch, weight in pairs)
     check = 31 - total % 31
     return CREDIT_CODE_CHARSET[0 if check == 31 else check]
 

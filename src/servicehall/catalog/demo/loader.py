@@ -190,7 +190,7 @@ def load_demo(*, log=print) -> dict[str, int]:
     for code, name, short_name, level, parent in CENTERS:
         centers[code] = center_create(
             code=code, name=name, short_name=short_name, level=level,
-            parent=centers.get(parent), by=None, phone="0755-12345",
+            parent=centers[parent] if parent else None, by=None, phone="0755-12345",
             address="深圳市福田区福中三路市民中心" if level == CenterLevel.CITY else "",
             opening_hours="周一至周五 9:00–12:00, 14:00–18:00;周六 9:00–17:00 轮值")
     log("centers and official calendars: done")
