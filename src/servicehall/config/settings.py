@@ -1,6 +1,7 @@
 """Settings, all read from the environment (see README: Configuration)."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -183,7 +184,7 @@ CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024
 FORM_FILE_MAX_BYTES = env.int("FORM_FILE_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- Logging: identifiers are masked before any handler sees them --------------------
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_ids": {"()": "servicehall.core.logmask.MaskIdentifiersFilter"}},
