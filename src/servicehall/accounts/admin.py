@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.admin_audit import AuditedModelAdmin
+
 from .models import ApiToken, LoginThrottle, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "center", "department", "is_active"]
     list_filter = ["role", "center", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "phone"]
@@ -26,13 +28,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(LoginThrottle)
-class LoginThrottleAdmin(admin.ModelAdmin):
+class LoginThrottleAdmin(AuditedModelAdmin):
     list_display = ["username", "failures", "locked_until", "last_failure_at"]
     search_fields = ["username"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at",
                     "revoked_at"]
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from servicehall.core.admin_audit import AuditedModelAdmin
+
 from .models import (
     Department,
     FeeItem,
@@ -13,21 +15,21 @@ from .models import (
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedModelAdmin):
     list_display = ["code", "short_name", "name", "center", "phone", "sort_order", "is_active"]
     list_filter = ["center", "is_active"]
     search_fields = ["code", "name", "short_name"]
 
 
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(AuditedModelAdmin):
     list_display = ["number", "name", "center", "department", "is_comprehensive", "is_active"]
     list_filter = ["center", "is_comprehensive", "is_active"]
     filter_horizontal = ["served_departments"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AuditedModelAdmin):
     list_display = ["name", "audience", "center", "sort_order"]
     list_filter = ["center", "audience"]
 
@@ -76,7 +78,7 @@ class ItemVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(AuditedModelAdmin):
     list_display = ["code", "__str__", "department", "center", "is_active", "updated_at"]
     list_filter = ["center", "is_active", "department"]
     search_fields = ["code", "current_version__name"]

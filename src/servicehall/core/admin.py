@@ -1,11 +1,12 @@
 from django.contrib import admin
 
 from . import services
+from .admin_audit import AuditedModelAdmin
 from .models import AuditEntry, CalendarDay, Center
 
 
 @admin.register(Center)
-class CenterAdmin(admin.ModelAdmin):
+class CenterAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "level", "parent", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["code", "name"]

@@ -21,6 +21,7 @@ from .models import AuditChainHead, AuditEntry, Center
 
 GENESIS_HASH = "0" * 64
 MASKED_FIELDS_ATTR = "audit_masked"  # set on a model field to log only its masked form
+SECRET_FIELDS = frozenset({"password", "digest"})  # never logged, not even hashed
 
 
 def sm3_hex(data: bytes) -> str:
@@ -62,7 +63,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     """Field values of `obj` as JSON values; sensitive fields only in masked form."""
     result = {}
     for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+        if field.name in SECRET_FIELDS or (fields is not None and field.name not in fields):
             continue
         value = getattr(obj, field.attname)
         mask = getattr(field, "mask", None) if getattr(field, MASKED_FIELDS_ATTR, False) else None
