@@ -34,10 +34,11 @@ def test_admin_user_page_never_shows_the_id_number(admin_client, center):
 
 def test_password_hashes_never_reach_the_audit_log(admin_client, admin_user):
     admin_client.post(f"/admin/accounts/user/{admin_user.pk}/change/", {
-        "username": "admin", "full_name": "管理员", "phone": "", "role": "center_admin",
+        "username": "admin", "full_name": "管理员", "phone": "", "role": "applicant",
         "is_active": "on", "is_staff": "on", "is_superuser": "on",
         "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01",
         "date_joined_1": "00:00:00"})
+    assert AuditEntry.objects.filter(action="accounts.user_changed").exists()
     for entry in AuditEntry.objects.all():
         assert "password" not in entry.changes
         assert admin_user.password not in str(entry.changes)
