@@ -39,7 +39,7 @@ def test_item_page_shows_materials_flow_and_due_date(page, live_server, hall, sh
     assert page.locator("h1").inner_text() == "食品经营许可(新办)"
     assert page.locator("table tbody tr").count() == 3
     assert page.locator(".flow .step").count() == 3
-    assert "如今天受理" in page.locator(".fact.highlight").inner_text()
+    assert "受理,办结期限为" in page.locator(".fact.highlight").inner_text()
     shoot(page, "guide-item")
 
 
@@ -62,6 +62,6 @@ def test_staff_desk_after_sign_in_shows_role_navigation(page, live_server, hall,
     nav = page.locator(".sidenav").inner_text()
     assert "事项目录" in nav and "审计日志" not in nav
     shoot(page, "staff-home")
-    page.get_by_role("link", name="事项目录").click()
+    page.locator(".sidenav").get_by_role("link", name="事项目录").click()
     assert page.locator("tbody tr").count() == 2  # only 市场监管局's items
     shoot(page, "staff-items")

@@ -27,7 +27,7 @@ class Department(models.Model):
     center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.PROTECT,
                                related_name="departments")
     code = models.CharField(_("code"), max_length=20)
-    name = models.CharField(_("full name"), max_length=100)
+    name = models.CharField(_("official name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=40)
     phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
     sort_order = models.PositiveIntegerField(_("display order"), default=0)

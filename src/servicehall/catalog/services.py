@@ -94,7 +94,7 @@ def item_create(*, department: Department, code: str, elements: ItemElements, by
                                                   "in the center.")]})
     item = ServiceItem.objects.create(center=center, department=department, code=code)
     version = _write_version(item=item, number=1, elements=elements, themes=themes,
-                             joints=joints, by=by, change_note=change_note or _("Created"))
+                             joints=joints, by=by, change_note=change_note or "新建事项")
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
     audit.record("catalog.item_created", obj=item, by=by,
