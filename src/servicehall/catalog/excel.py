@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from servicehall.core.errors import DomainError, PermissionDenied
+from servicehall.core.permissions import require_perm
 
 from . import selectors, services
 from .elements import FeeSpec, ItemElements, MaterialSpec, StepSpec, check_elements
@@ -395,7 +396,7 @@ def _refusal_errors(row: int, refused: DomainError) -> list[CellError]:
 
 def import_catalog(*, center, file, by) -> ImportResult:
     """Create or update every item of the workbook, all or nothing. `by=None`: the system."""
-    services.require_perm(by, "catalog.import_catalog", center)
+    require_perm(by, "catalog.import_catalog", center)
     items, errors = _parse(file)
     center_errors, plan = _center_errors(center, items)
     errors += center_errors

@@ -3,8 +3,9 @@ from django.utils.translation import gettext as _
 
 from servicehall.core import audit
 from servicehall.core.audited import audited_service
-from servicehall.core.errors import Conflict, PermissionDenied, ValidationFailed
+from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.models import Center
+from servicehall.core.permissions import require_perm
 
 from .elements import ItemElements, check_elements
 from .models import (
@@ -18,12 +19,6 @@ from .models import (
     Window,
 )
 from .selectors import item_elements
-
-
-def require_perm(by, permission: str, obj) -> None:
-    """`by=None` is the system itself (management commands, the demo loader)."""
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied()
 
 
 def _resolve_related(*, center: Center, elements: ItemElements):

@@ -5,15 +5,11 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .audited import audited_service
-from .errors import PermissionDenied, ValidationFailed
+from .errors import ValidationFailed
 from .models import CalendarDay, Center
 from .official_calendar import official_days
+from .permissions import require_perm
 from .workcalendar import Day
-
-
-def _require(by, permission: str, obj) -> None:
-    if by is not None and not by.has_perm(permission, obj):
-        raise PermissionDenied()
 
 
 def _bump_calendar_version(center: Center) -> None:
@@ -34,7 +30,7 @@ def center_create(*, code: str, name: str, level: str, by, parent: Center | None
                   short_name: str = "", address: str = "", phone: str = "",
                   opening_hours: str = "") -> Center:
     """A new center; its calendar starts as a copy of its parent's, or the official one."""
-    _require(by, "accounts.manage_users", parent)
+    require_perm(by, "accounts.manage_users", parent)
     if Center.objects.filter(code=code).exists():
         raise ValidationFailed(fields={"code": [_("This center code is already used.")]})
     center = Center.objects.create(code=code, name=name, level=level, parent=parent,
@@ -61,7 +57,7 @@ def _insert_days(center: Center, days: list[Day]) -> None:
 def calendar_day_set(*, center: Center, day: date, is_working: bool, note: str, by
                      ) -> CalendarDay:
     """Change one configured date (a holiday moved by the State Council, a local rest day)."""
-    _require(by, "accounts.keep_calendar", center)
+    require_perm(by, "accounts.keep_calendar", center)
     row = CalendarDay.objects.select_for_update().filter(center=center, date=day).first()
     if row is None:
         raise ValidationFailed(fields={"date": [_("{year} is not in the calendar yet; load the "
@@ -95,7 +91,7 @@ def _year_errors(center: Center, year: int, days: list[Day]) -> list[str]:
 def calendar_year_load(*, center: Center, year: int, days: list[Day], by) -> int:
     """Load or replace a whole year, e.g. when the State Council publishes next year's
     holidays. Returns the number of working days in the year."""
-    _require(by, "accounts.keep_calendar", center)
+    require_perm(by, "accounts.keep_calendar", center)
     errors = _year_errors(center, year, days)
     if errors:
         raise ValidationFailed(fields={"year": errors})
