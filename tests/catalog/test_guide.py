@@ -77,3 +77,30 @@ def test_api_list_query_count_is_pinned(client, business_section, department_a, 
 def test_public_guide_api_gives_due_dates(client, item_a):
     rows = client.get("/api/v1/catalog/guide/440300/items").json()
     assert rows[0]["code"] == "SCJG-0001"
+
+
+def test_blank_forms_can_be_downloaded_from_the_guide(client, department_a, make_item,
+                                                      settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from servicehall.catalog.elements import MaterialSpec
+
+    settings.MEDIA_ROOT = tmp_path
+    path = default_storage.save("catalog/forms/申请书.xlsx", ContentFile(b"PK\x03\x04demo"))
+    item = make_item(department_a, "SCJG-0009", materials=[
+        MaterialSpec(name="食品经营许可申请书", is_key=True, sample_file=path)])
+    material = item.current_version.materials.get()
+    html = client.get("/guide/items/SCJG-0009/").content.decode()
+    assert f"/guide/forms/{material.pk}/" in html
+    response = client.get(f"/guide/forms/{material.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"PK\x03\x04demo"
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_english_is_the_second_language(client, item_a):
+    client.cookies["django_language"] = "en"
+    assert "Find a service" in client.get("/guide/").content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "查找办事事项" in client.get("/guide/").content.decode()
