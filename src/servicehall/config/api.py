@@ -126,12 +126,14 @@ def on_unexpected(request, exc):
 
 def _register_routers() -> None:
     from servicehall.accounts.api import router as accounts_router
+    from servicehall.cases.api import router as cases_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/calendar", core_router)
     api.add_router("/catalog", catalog_router)
+    api.add_router("/cases", cases_router)
 
 
 _register_routers()

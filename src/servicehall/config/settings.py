@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "servicehall.core",
     "servicehall.accounts",
     "servicehall.catalog",
+    "servicehall.cases",
 ]
 
 MIDDLEWARE = [

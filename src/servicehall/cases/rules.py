@@ -1,0 +1,27 @@
+import rules
+
+from servicehall.accounts.choices import Role
+from servicehall.accounts.scoping import (
+    can_see_in_center,
+    has_role,
+    in_own_department,
+    in_same_center,
+    is_department_role,
+    is_superuser,
+)
+
+is_window_staff = has_role(Role.WINDOW_STAFF)
+in_department_of_case = is_department_role & in_own_department
+
+rules.add_perm("cases.view_case", can_see_in_center)
+rules.add_perm("cases.intake", is_superuser | (in_same_center & (is_window_staff
+                                                                 | in_department_of_case)))
+rules.add_perm("cases.receive_materials", is_superuser | (
+    in_same_center & (is_window_staff | in_department_of_case)))
+rules.add_perm("cases.handle_case", is_superuser | (in_same_center & in_department_of_case))
+rules.add_perm("cases.appeal", is_superuser | (
+    in_same_center & has_role(Role.WINDOW_STAFF, Role.BUSINESS_SECTION)))
+rules.add_perm("cases.decide_appeal", is_superuser | (
+    in_same_center & has_role(Role.BUSINESS_SECTION)))
+rules.add_perm("cases.mark_urgent", is_superuser | (
+    in_same_center & has_role(Role.BUSINESS_SECTION, Role.CENTER_LEADER)))

@@ -1,0 +1,74 @@
+"""What every case service shares: the row lock and state check, the timeline and audit
+entry, and keeping the deadlines current."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from servicehall.core import audit
+from servicehall.core.calendar import calendar_for
+from servicehall.core.errors import Conflict
+from servicehall.core.workcalendar import CalendarNotConfigured
+
+from ..choices import CaseStatus
+from ..clock import ClockInput, Limit, Pause, clock_state
+from ..models import Case, CaseEvent
+
+
+class CaseStateError(Conflict):
+    code = "invalid_state"
+
+
+def locked(case: Case, *, allowed, expected_revision: int | None = None) -> Case:
+    """The case row, locked for this transaction, in one of the `allowed` states."""
+    case = Case.objects.select_for_update().select_related("center", "item_version").get(
+        pk=case.pk)
+    if expected_revision is not None and case.revision != expected_revision:
+        raise Conflict(_("Case {number} was changed by someone else meanwhile; reload it and "
+                         "try again.").format(number=case.number))
+    if case.status not in allowed:
+        raise CaseStateError(_("Case {number} is {status}; this cannot be done now.").format(
+            number=case.number, status=case.get_status_display()))
+    return case
+
+
+def clock_input(case: Case, *, today: date) -> ClockInput:
+    version = case.item_version
+    legal = (Limit(version.legal_limit, version.legal_limit_unit)
+             if version.legal_limit is not None else None)
+    return ClockInput(
+        accepted_on=case.accepted_on or case.received_on,
+        promised=Limit(version.promised_limit, version.promised_limit_unit),
+        legal=legal,
+        complete_materials_on=case.materials_completed_on,
+        awaiting_materials=case.status == CaseStatus.AWAITING_MATERIALS,
+        pauses=tuple(Pause(kind=p.kind, reason=p.reason, start=p.start, end=p.end,
+                           expected_working_days=p.expected_working_days)
+                     for p in (case.pauses.order_by("start") if case.pk else ())),
+        extension_working_days=case.extension_working_days,
+        completed_on=case.completed_on,
+    )
+
+
+def refresh_deadlines(case: Case, *, today: date) -> None:
+    """Recompute the deadlines and paused days from the clock ledger. Where the calendar does
+    not reach yet, the deadlines stay empty: never a guess."""
+    try:
+        state = clock_state(calendar_for(case.center), clock_input(case, today=today), today)
+    except CalendarNotConfigured:
+        case.promised_due = case.legal_due = None
+        return
+    case.clock_start = state.clock_start
+    case.promised_due, case.legal_due = state.promised_due, state.legal_due
+    case.paused_working_days = state.paused_working_days
+
+
+def save_transition(case: Case, *, kind: str, by, note: str = "", action: str,
+                    before: dict, today: date) -> Case:
+    """Refresh deadlines, bump the revision, save, and write the timeline and audit entries."""
+    refresh_deadlines(case, today=today)
+    case.revision += 1
+    case.save()
+    CaseEvent.objects.create(case=case, kind=kind, by=by, note=note)
+    audit.record(action, obj=case, by=by, changes=audit.diff(before, audit.snapshot(case)))
+    return case

@@ -1,0 +1,209 @@
+"""Intake at a window or over the API: identify the applicant, tick the materials, and accept,
+accept pending supplement, or return — with a case number in the same transaction."""
+
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.catalog.models import ServiceItem
+from servicehall.core import audit
+from servicehall.core.audited import audited_service
+from servicehall.core.errors import ValidationFailed
+from servicehall.core.identifiers import (
+    InvalidIdentifier,
+    validate_credit_code,
+    validate_id_number,
+)
+from servicehall.core.permissions import require_perm
+
+from ..choices import (
+    RETURN_REASONS,
+    ApplicantKind,
+    CaseStatus,
+    CaseType,
+    EventKind,
+    IntakeChannel,
+    IntakeOutcome,
+)
+from ..models import Case, CaseEvent, CaseMaterial, CaseNumberCounter
+from ..outcome import RequiredMaterial, missing_materials, propose_outcome
+from .common import refresh_deadlines
+
+TYPE_OF_ACCEPTED_ITEM = {"immediate": CaseType.IMMEDIATE, "promised": CaseType.PROMISED,
+                         "joint": CaseType.JOINT, "reported": CaseType.REPORTED}
+
+
+@dataclass(frozen=True)
+class Applicant:
+    kind: str
+    name: str
+    id_number: str = ""
+    credit_code: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+    phone: str = ""
+
+
+@dataclass
+class _Checked:
+    applicant: Applicant
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _checked_id(value: str, field_name: str, errors: dict) -> str:
+    try:
+        return validate_id_number(value)
+    except InvalidIdentifier as invalid:
+        errors[field_name] = [invalid.message]
+        return value
+
+
+def check_applicant(applicant: Applicant) -> _Checked:
+    """Person: name and ID number. Enterprise: name, credit code, and an agent with ID."""
+    errors: dict[str, list[str]] = {}
+    if not applicant.name.strip():
+        errors["name"] = [_("Enter the applicant's name.")]
+    if applicant.kind == ApplicantKind.PERSON:
+        id_number = _checked_id(applicant.id_number, "id_number", errors)
+        return _Checked(Applicant(**{**applicant.__dict__, "id_number": id_number}), errors)
+    if applicant.kind != ApplicantKind.ENTERPRISE:
+        errors["kind"] = [_("Choose person or enterprise.")]
+        return _Checked(applicant, errors)
+    try:
+        credit_code = validate_credit_code(applicant.credit_code)
+    except InvalidIdentifier as invalid:
+        errors["credit_code"] = [invalid.message]
+        credit_code = applicant.credit_code
+    if not applicant.agent_name.strip():
+        errors["agent_name"] = [_("Enter the name of the enterprise's agent.")]
+    agent_id = _checked_id(applicant.agent_id_number, "agent_id_number", errors)
+    return _Checked(Applicant(**{**applicant.__dict__, "credit_code": credit_code,
+                                 "agent_id_number": agent_id}), errors)
+
+
+def next_case_number(center, day) -> str:
+    """The next number of the day, e.g. 440300-20261013-00042: gapless, because the counter
+    row stays locked until the case that uses the number commits (or both roll back)."""
+    CaseNumberCounter.objects.bulk_create([CaseNumberCounter(center=center, day=day)],
+                                          ignore_conflicts=True)
+    counter = CaseNumberCounter.objects.select_for_update().get(center=center, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{center.code}-{day:%Y%m%d}-{counter.last:05d}"
+
+
+def _decide_outcome(*, materials, received: set[int], outcome: str | None,
+                    override_reason: str, return_reasons: list[str]) -> str:
+    proposed = propose_outcome(materials, received)
+    chosen = outcome or proposed
+    errors: dict[str, list[str]] = {}
+    if chosen not in IntakeOutcome.values:
+        errors["outcome"] = [_("Choose accept, supplement or return.")]
+    if chosen != proposed and not override_reason.strip():
+        errors["override_reason"] = [_("The materials suggest “{proposed}”; give a reason to "
+                                       "choose otherwise.").format(
+            proposed=IntakeOutcome(proposed).label)]
+    if chosen == IntakeOutcome.RETURN:
+        unknown = [r for r in return_reasons if r not in RETURN_REASONS]
+        if not return_reasons or unknown:
+            errors["return_reasons"] = [_("A return states at least one reason from the list.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return chosen
+
+
+def _status_and_type(outcome: str, processing_type: str) -> tuple[str, str]:
+    if outcome == IntakeOutcome.RETURN:
+        return CaseStatus.RETURNED, CaseType.RETURNED
+    if outcome == IntakeOutcome.SUPPLEMENT:
+        return CaseStatus.AWAITING_MATERIALS, CaseType.SUPPLEMENT
+    return CaseStatus.IN_PROGRESS, TYPE_OF_ACCEPTED_ITEM[processing_type]
+
+
+@audited_service("cases.intake")
+def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, channel: str,
+            outcome: str | None, override_reason: str, return_reasons: list[str],
+            return_note: str, idempotency_key: str | None) -> Case:
+    require_perm(by, "cases.intake", item)
+    version = item.version
+    checked = check_applicant(applicant)
+    if checked.errors:
+        raise ValidationFailed(fields=checked.errors)
+    materials = list(version.materials.all())
+    required = [RequiredMaterial(m.pk, m.is_required, m.is_key) for m in materials]
+    unknown = received - {m.pk for m in materials}
+    if unknown:
+        raise ValidationFailed(fields={"received": [_("Materials that this item does not list "
+                                                      "were ticked.")]})
+    chosen = _decide_outcome(materials=required, received=received, outcome=outcome,
+                             override_reason=override_reason, return_reasons=return_reasons)
+    today = timezone.localdate()
+    status, case_type = _status_and_type(chosen, version.processing_type)
+    a = checked.applicant
+    case = Case(
+        center=item.center, number=next_case_number(item.center, today), item=item,
+        item_version=version, department=item.department, case_type=case_type, status=status,
+        channel=channel, applicant_kind=a.kind, applicant_name=a.name,
+        applicant_id_number=a.id_number if a.kind == ApplicantKind.PERSON else "",
+        credit_code=a.credit_code, agent_name=a.agent_name, agent_id_number=a.agent_id_number,
+        phone=a.phone, received_on=today,
+        accepted_on=None if chosen == IntakeOutcome.RETURN else today,
+        override_reason=override_reason, return_reasons=return_reasons,
+        return_note=return_note, idempotency_key=idempotency_key, created_by=by,
+        visits=0 if channel != IntakeChannel.WINDOW else 1)
+    if chosen == IntakeOutcome.ACCEPT:
+        case.materials_completed_on = today
+    refresh_deadlines(case, today=today)
+    case.save()
+    CaseMaterial.objects.bulk_create(
+        CaseMaterial(case=case, material=m, received=m.pk in received,
+                     received_on=today if m.pk in received else None) for m in materials)
+    _record_intake(case, chosen=chosen, required=required, received=received,
+                   materials=materials, by=by)
+    return case
+
+
+def _record_intake(case: Case, *, chosen: str, required, received, materials, by) -> None:
+    names = {m.pk: m.name for m in materials}
+    if chosen == IntakeOutcome.SUPPLEMENT:
+        missing = "、".join(names[m.id] for m in missing_materials(required, received))
+        CaseEvent.objects.create(case=case, kind=EventKind.SUPPLEMENT_REQUESTED, by=by,
+                                 note=missing)
+    elif chosen == IntakeOutcome.RETURN:
+        CaseEvent.objects.create(case=case, kind=EventKind.RETURNED, by=by,
+                                 note=case.return_note)
+    else:
+        CaseEvent.objects.create(case=case, kind=EventKind.ACCEPTED, by=by)
+    audit.record(f"cases.{chosen}", obj=case, by=by, changes=audit.diff(
+        {}, audit.snapshot(case, ["number", "item_version", "case_type", "status",
+                                  "applicant_name", "applicant_id_number", "credit_code",
+                                  "promised_due", "legal_due"])))
+
+
+def _existing(item: ServiceItem, key: str | None) -> Case | None:
+    if not key:
+        return None
+    return Case.objects.filter(center_id=item.center_id, idempotency_key=key).first()
+
+
+def case_intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by,
+                channel: str = IntakeChannel.WINDOW, outcome: str | None = None,
+                override_reason: str = "", return_reasons: list[str] | None = None,
+                return_note: str = "", idempotency_key: str | None = None) -> Case:
+    """Register one application. The outcome defaults to what the materials allow; choosing
+    another needs a reason. The same idempotency key always yields the same single case."""
+    existing = _existing(item, idempotency_key)
+    if existing is not None:
+        return existing
+    try:
+        return _intake(item=item, applicant=applicant, received=set(received), by=by,
+                       channel=channel, outcome=outcome, override_reason=override_reason,
+                       return_reasons=list(return_reasons or []), return_note=return_note,
+                       idempotency_key=idempotency_key)
+    except IntegrityError:
+        existing = _existing(item, idempotency_key)  # the same key won a race meanwhile
+        if existing is None:
+            raise
+        return existing
