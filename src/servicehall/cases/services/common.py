@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from servicehall.core import audit
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import Conflict
-from servicehall.core.workcalendar import CalendarNotConfigured
+from servicehall.core.workcalendar import CalendarNotConfigured, LimitUnit
 
 from ..choices import CaseStatus
-from ..clock import ClockInput, Limit, Pause, clock_state
+from ..clock import ClockInput, Limit, Pause, PauseKind, clock_state
 from ..models import Case, CaseEvent
 
 
@@ -34,15 +34,15 @@ def locked(case: Case, *, allowed, expected_revision: int | None = None) -> Case
 
 def clock_input(case: Case, *, today: date) -> ClockInput:
     version = case.item_version
-    legal = (Limit(version.legal_limit, version.legal_limit_unit)
+    legal = (Limit(version.legal_limit, LimitUnit(version.legal_limit_unit))
              if version.legal_limit is not None else None)
     return ClockInput(
         accepted_on=case.accepted_on or case.received_on,
-        promised=Limit(version.promised_limit, version.promised_limit_unit),
+        promised=Limit(version.promised_limit, LimitUnit(version.promised_limit_unit)),
         legal=legal,
         complete_materials_on=case.materials_completed_on,
         awaiting_materials=case.status == CaseStatus.AWAITING_MATERIALS,
-        pauses=tuple(Pause(kind=p.kind, reason=p.reason, start=p.start, end=p.end,
+        pauses=tuple(Pause(kind=PauseKind(p.kind), reason=p.reason, start=p.start, end=p.end,
                            expected_working_days=p.expected_working_days)
                      for p in (case.pauses.order_by("start") if case.pk else ())),
         extension_working_days=case.extension_working_days,
