@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from .services import login_check, token_create
 
@@ -34,8 +34,8 @@ def create_token(request, payload: TokenRequest):
     """Failed attempts count towards the same lockout as the login page."""
     user = login_check(request=request, username=payload.username, password=payload.password)
     token, key = token_create(user=user, name=payload.name, by=user)
-    return 201, {"token": key, "prefix": token.prefix,
-                 "expires_at": token.expires_at.isoformat()}
+    return Status(201, {"token": key, "prefix": token.prefix,
+                        "expires_at": token.expires_at.isoformat()})
 
 
 @router.get("/me", response=MeOut, summary="The signed-in user")

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from servicehall.catalog.models import ServiceItem
 
@@ -142,7 +142,7 @@ def intake(request, payload: IntakeIn,
         channel=IntakeChannel.API, outcome=payload.outcome,
         override_reason=payload.override_reason, return_reasons=payload.return_reasons,
         return_note=payload.return_note, idempotency_key=idempotency_key)
-    return 201, _detail(_case(request, case.number))
+    return Status(201, _detail(_case(request, case.number)))
 
 
 @router.get("", response=list[CaseOut], summary="Cases you may see, urgent first")

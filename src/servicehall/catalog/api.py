@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import NotFound
@@ -178,7 +178,7 @@ def create_item(request, payload: ItemCreate):
     item = services.item_create(department=department, code=payload.code,
                                 elements=payload.elements.to_elements(), by=request.user,
                                 change_note=payload.change_note)
-    return 201, _detail(item)
+    return Status(201, _detail(item))
 
 
 @router.put("/items/{code}", response=ItemDetail,
