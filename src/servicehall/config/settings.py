@@ -184,6 +184,15 @@ MEDIA_URL = "/files/"
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 FORM_FILE_MAX_BYTES = env.int("FORM_FILE_MAX_BYTES", default=10 * 1024 * 1024)
 
+# --- Outbox: messages to applicants, sent by `manage.py outbox_send` -------------------
+# The sender is a dotted path to a class with `send(message)`; "console" and "file" name the
+# built-in ones. A real SMS or mail gateway is plugged in the same way.
+OUTBOX_SENDER = env.str("OUTBOX_SENDER", default="console")
+OUTBOX_FILE = Path(env.str("OUTBOX_FILE", default=str(VAR_DIR / "outbox.jsonl")))
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
+OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
+
 # --- Logging: identifiers are masked before any handler sees them --------------------
 LOGGING: dict[str, Any] = {
     "version": 1,

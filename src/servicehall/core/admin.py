@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from . import services
 from .admin_audit import AuditedModelAdmin
-from .models import AuditEntry, CalendarDay, Center
+from .models import AuditEntry, CalendarDay, Center, OutboxAttempt, OutboxMessage
 
 
 @admin.register(Center)
@@ -44,6 +44,40 @@ class AuditEntryAdmin(admin.ModelAdmin):
                     "channel", "ip"]
     list_filter = ["outcome", "channel", "action"]
     search_fields = ["action", "actor_label", "object_repr", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OutboxAttemptInline(admin.TabularInline):
+    model = OutboxAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "ok", "error", "duration_ms"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: messages are written by the services and sent by the outbox worker."""
+
+    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts",
+                    "next_attempt_at", "sent_at"]
+    list_filter = ["status", "channel", "event", "center"]
+    search_fields = ["recipient", "object_id", "body"]
+    date_hierarchy = "created_at"
+    inlines = [OutboxAttemptInline]
 
     def has_add_permission(self, request):
         return False

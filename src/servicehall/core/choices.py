@@ -20,3 +20,14 @@ class Channel(models.TextChoices):
     ADMIN = "admin", _("Admin site")
     CLI = "cli", _("Command line")
     SYSTEM = "system", _("System")
+
+
+class MessageChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditOutcome, CenterLevel, Channel
+from .choices import AuditOutcome, CenterLevel, Channel, MessageChannel, MessageStatus
 
 
 class Center(models.Model):
@@ -132,3 +132,63 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class OutboxMessage(models.Model):
+    """A message to an applicant, written in the transaction of the change it announces and
+    sent later by the outbox worker (`core.outbox.send_due`), retried until it goes out."""
+
+    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.PROTECT,
+                               related_name="+")
+    channel = models.CharField(_("channel"), max_length=8, choices=MessageChannel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254,
+                                 help_text=_("Mobile phone number or email address."))
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    event = models.CharField(_("event"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=MessageStatus.choices,
+                              default=MessageStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["object_type", "object_id"], name="outbox_object_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=MessageStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="outbox_sent_message_has_sent_at",
+                violation_error_message=_("A sent message records when it was sent.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient}"
+
+
+class OutboxAttempt(models.Model):
+    """One try to hand a message to the sender (SMS gateway, mail server, console)."""
+
+    message = models.ForeignKey(OutboxMessage, verbose_name=_("message"),
+                                on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(_("time"))
+    ok = models.BooleanField(_("succeeded"))
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["message", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.at:%Y-%m-%d %H:%M:%S} {'ok' if self.ok else 'failed'}"
