@@ -20,6 +20,7 @@ from ..choices import (
     PauseKind,
 )
 from ..models import Case, CasePause
+from ..notifications import ACCEPTED, DECIDED, notify_applicant
 from .common import locked, save_transition
 
 
@@ -114,8 +115,10 @@ def case_decide(*, case: Case, decision: str, note: str, by,
     before, today = audit.snapshot(case), timezone.localdate()
     case.decision, case.decision_note = decision, note
     case.status, case.completed_on = CaseStatus.COMPLETED, today
-    return save_transition(case, kind=EventKind.DECIDED, by=by, note=note, before=before,
+    case = save_transition(case, kind=EventKind.DECIDED, by=by, note=note, before=before,
                            action="cases.decided", today=today)
+    notify_applicant(case, DECIDED)
+    return case
 
 
 @audited_service("cases.appeal")
@@ -145,8 +148,11 @@ def case_appeal_decide(*, case: Case, result: str, note: str, by) -> Case:
     else:
         case.status, case.case_type = CaseStatus.IN_PROGRESS, CaseType.PROMISED
         case.accepted_on = case.materials_completed_on = today
-    return save_transition(case, kind=EventKind.APPEAL_DECIDED, by=by, note=note,
+    case = save_transition(case, kind=EventKind.APPEAL_DECIDED, by=by, note=note,
                            before=before, action="cases.appeal_decided", today=today)
+    if result == AppealResult.REOPENED:
+        notify_applicant(case, ACCEPTED)
+    return case
 
 
 @audited_service("cases.mark_urgent")

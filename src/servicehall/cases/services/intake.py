@@ -28,6 +28,7 @@ from ..choices import (
     IntakeOutcome,
 )
 from ..models import Case, CaseEvent, CaseMaterial, CaseNumberCounter
+from ..notifications import INTAKE_NOTICES, notify_applicant
 from ..outcome import RequiredMaterial, missing_materials, propose_outcome
 from .common import refresh_deadlines
 
@@ -180,6 +181,7 @@ def _record_intake(case: Case, *, chosen: str, required, received, materials, by
         {}, audit.snapshot(case, ["number", "item_version", "case_type", "status",
                                   "applicant_name", "applicant_id_number", "credit_code",
                                   "promised_due", "legal_due"])))
+    notify_applicant(case, INTAKE_NOTICES[chosen])
 
 
 def _existing(item: ServiceItem, key: str | None) -> Case | None:
