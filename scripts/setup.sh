@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything ServiceHall needs on a Debian/Ubuntu machine, and nothing twice:
-# system packages (fonts-wqy-microhei for Chinese PDFs, chromium for browser tests),
-# the Python virtualenv, the npm packages, and a local .env with fresh keys.
+# system packages (fonts-wqy-microhei and Pango for Chinese PDFs, poppler-utils to check them,
+# chromium for browser tests), the Python virtualenv, the npm packages, and a local .env with
+# fresh keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,13 @@ apt_install() {
 
 system_packages() {
   local missing=()
-  dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+  # fonts-wqy-microhei: Chinese glyphs in PDFs; Pango and HarfBuzz: WeasyPrint's text layout;
+  # poppler-utils: pdftotext, pdffonts and pdftoppm for the tests that read the PDFs.
+  local pkg
+  for pkg in fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+             poppler-utils; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
