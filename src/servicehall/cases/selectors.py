@@ -29,3 +29,26 @@ def case_for_staff(*, user, number: str) -> Case:
     if case is None:
         raise NotFound()
     return case
+
+
+def case_clock(*, case: Case, today):
+    """The clock as of `today` for the case page, or None where the calendar does not reach."""
+    from servicehall.core.calendar import calendar_for
+    from servicehall.core.workcalendar import CalendarNotConfigured
+
+    from .clock import clock_state
+    from .services.common import clock_input
+
+    try:
+        return clock_state(calendar_for(case.center), clock_input(case, today=today), today)
+    except CalendarNotConfigured:
+        return None
+
+
+def intake_items(*, user, query: str):
+    """Published items a window can take in, searched by name or code."""
+    from servicehall.catalog.selectors import published_items
+
+    if user.center is None:
+        return []
+    return published_items(center=user.center, query=query)[:20] if query else []

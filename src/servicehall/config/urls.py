@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("guide/", include("servicehall.catalog.urls_public")),
     path("staff/catalog/", include("servicehall.catalog.urls")),
+    path("staff/cases/", include("servicehall.cases.urls")),
     path("staff/", include("servicehall.core.urls")),
     path("", include("servicehall.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),

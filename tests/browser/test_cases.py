@@ -1,0 +1,77 @@
+"""A window accepts a case in the browser; the department's reviewer suspends, resumes and
+decides it."""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def hall(center, department_a, make_item, reviewer_a, make_user):
+    from servicehall.accounts.choices import Role
+
+    make_item(department_a, "SCJG-0001")
+    make_user(Role.WINDOW_STAFF, username="clerk")
+    return center
+
+
+def test_window_accepts_a_case_and_opens_its_notice(page, live_server, hall, sign_in, shoot):
+    sign_in(page, "clerk", PASSWORD)
+    page.goto(f"{live_server.url}/staff/cases/new/")
+    page.fill("input[name=q]", "食品")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="食品经营许可(新办)").click()
+    page.fill("input[name=name]", "孙丽")
+    page.fill("input[name=id_number]", "11010519491231002X")
+    page.fill("input[name=phone]", "13800138000")
+    boxes = page.locator("input[name=received]")
+    boxes.nth(0).check()
+    assert "补齐" in page.locator("#proposal").inner_text()
+    boxes.nth(1).check()
+    assert "予以受理" in page.locator("#proposal").inner_text()
+    shoot(page, "case-intake")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登记办件").click()
+    assert "已登记" in page.locator(".messages").inner_text()
+    assert "承诺件" in page.locator(".facts").inner_text()
+    shoot(page, "case-page")
+    href = page.get_by_role("link", name="通知书(PDF)").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+
+def test_reviewer_suspends_resumes_and_decides(page, live_server, hall, sign_in, shoot,
+                                               item_a_case):
+    sign_in(page, "reviewer_a", PASSWORD)
+    page.goto(f"{live_server.url}/staff/cases/")
+    page.get_by_role("link", name=item_a_case.number).click()
+    form = page.locator("form[data-action=suspend]")
+    form.locator("select").select_option("expert_review")
+    form.locator("input[name='suspend-reason']").fill("组织专家评审")
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    assert "特别程序中" in page.locator(".facts").inner_text()
+    with page.expect_navigation():
+        page.locator("form[data-action=resume] button").click()
+    form = page.locator("form[data-action=decide]")
+    form.locator("select").select_option("approved")
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    assert "已办结" in page.locator(".facts").inner_text()
+    assert "作出决定" in page.locator(".timeline").inner_text()
+    shoot(page, "case-decided")
+
+
+@pytest.fixture
+def item_a_case(hall, item_a_code="SCJG-0001"):
+    from servicehall.accounts.models import User
+    from servicehall.cases.services import case_intake
+    from servicehall.catalog.models import ServiceItem
+    from tests.cases.conftest import PERSON
+
+    item = ServiceItem.objects.get(code=item_a_code)
+    return case_intake(item=item, applicant=PERSON,
+                       received={m.pk for m in item.current_version.materials.all()},
+                       by=User.objects.get(username="clerk"))
