@@ -23,3 +23,13 @@ def all_materials(item_a):
 @pytest.fixture
 def key_materials(item_a):
     return {m.pk for m in item_a.current_version.materials.filter(is_key=True)}
+
+
+def to_decision(case, by):
+    """Complete the steps before the last one, so that the case can be decided."""
+    from servicehall.cases.choices import StepStatus
+    from servicehall.cases.services import case_step_complete
+
+    while case.steps.filter(status=StepStatus.WAITING).exists():
+        case = case_step_complete(case=case, opinion="同意", by=by)
+    return case

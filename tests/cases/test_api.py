@@ -55,6 +55,12 @@ def test_api_forbidden_transition_is_a_409_and_changes_nothing(client, clerk, re
                          content_type="application/json").json()["number"]
     client.force_login(reviewer_a)
     assert client.post(f"/api/v1/cases/{number}/resume").status_code == 409
+    early = client.post(f"/api/v1/cases/{number}/decide", {"decision": "approved"},
+                        content_type="application/json")
+    assert early.status_code == 409 and "审核" in early.json()["message"]  # steps in order
+    stepped = client.post(f"/api/v1/cases/{number}/steps/complete", {"opinion": "材料齐全,同意"},
+                          content_type="application/json")
+    assert stepped.status_code == 200 and stepped.json()["steps"][1]["status"] == "done"
     decided = client.post(f"/api/v1/cases/{number}/decide", {"decision": "approved"},
                           content_type="application/json")
     assert decided.status_code == 200 and decided.json()["status"] == "completed"
@@ -62,7 +68,7 @@ def test_api_forbidden_transition_is_a_409_and_changes_nothing(client, clerk, re
                         content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "invalid_state"
     assert [e["kind"] for e in decided.json()["events"]] == [
-        "accepted", "decided"]
+        "accepted", "step_completed", "decided"]
 
 
 def test_api_hides_cases_of_other_departments(client, clerk, reviewer_b, item_a,

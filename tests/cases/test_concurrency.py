@@ -6,7 +6,7 @@ from servicehall.cases.models import Case
 from servicehall.cases.services import case_decide, case_intake
 from servicehall.cases.services.common import CaseStateError
 from servicehall.core.models import AuditEntry
-from tests.cases.conftest import PERSON
+from tests.cases.conftest import PERSON, to_decision
 from tests.core.test_concurrency import _run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,8 @@ def test_two_reviewers_deciding_at_once_one_wins_one_conflict_one_audit_entry(
     from servicehall.accounts.choices import Role
 
     chief = make_user(Role.CHIEF_REPRESENTATIVE, department=department_a)
-    case = case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+    case = to_decision(case_intake(item=item_a, applicant=PERSON, received=all_materials,
+                                   by=clerk), reviewer_a)
     results = _run_at_once([
         lambda: case_decide(case=case, decision="approved", note="", by=reviewer_a),
         lambda: case_decide(case=case, decision="denied", note="不符合条件", by=chief),

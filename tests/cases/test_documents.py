@@ -15,7 +15,7 @@ from servicehall.cases.documents import notice_context, notice_kind, notice_pdf
 from servicehall.cases.services import case_appeal, case_decide, case_intake
 from servicehall.catalog.elements import MaterialSpec
 from servicehall.core.identifiers import mask_credit_code, mask_id_number
-from tests.cases.conftest import ENTERPRISE, PERSON
+from tests.cases.conftest import ENTERPRISE, PERSON, to_decision
 
 pytestmark = [
     pytest.mark.django_db,
@@ -100,7 +100,8 @@ def test_the_notice_follows_the_outcome(item_a, immediate_item, joint_item, cler
         "immediate", "joint", "promised", "supplement", "returned"]
     assert notice_kind(case_appeal(case=returned, reason="材料齐全", by=business_section)) == (
         "returned")  # the applicant appeals with the return notice in hand
-    decided = case_decide(case=promised, decision="approved", note="", by=reviewer_a)
+    decided = case_decide(case=to_decision(promised, reviewer_a), decision="approved", note="",
+                          by=reviewer_a)
     assert notice_kind(decided) == "decision"
 
 
@@ -183,8 +184,8 @@ def test_joint_notice_names_the_lead_and_the_joint_departments(joint_item, clerk
 
 def test_decision_document_states_the_decision_and_its_reasons(promised, reviewer_a,
                                                                tmp_path):
-    case = case_decide(case=promised, decision="denied", note="经营场所与居住场所未有效隔离。",
-                       by=reviewer_a)
+    case = case_decide(case=to_decision(promised, reviewer_a), decision="denied",
+                       note="经营场所与居住场所未有效隔离。", by=reviewer_a)
     text = text_of(pdf_of(case), tmp_path)
     for expected in ("办理决定书", case.number, "孙丽", "不予许可",
                      "经营场所与居住场所未有效隔离。", "行政复议"):

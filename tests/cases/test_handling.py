@@ -20,7 +20,7 @@ from servicehall.cases.services import (
 from servicehall.cases.services.common import CaseStateError
 from servicehall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from servicehall.core.models import AuditEntry
-from tests.cases.conftest import PERSON
+from tests.cases.conftest import PERSON, to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,10 @@ def today(monkeypatch):
 
 
 @pytest.fixture
-def accepted(today, item_a, clerk, all_materials):
-    return case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+def accepted(today, item_a, clerk, all_materials, reviewer_a):
+    """Accepted, its review step done: ready for the decision."""
+    return to_decision(case_intake(item=item_a, applicant=PERSON, received=all_materials,
+                                   by=clerk), reviewer_a)
 
 
 def test_supplement_clock_starts_on_the_day_the_last_material_arrives(today, item_a, clerk,
@@ -164,9 +166,9 @@ def test_urgent_cases_come_first_in_every_queue(today, item_a, clerk, all_materi
 def test_timeline_lists_every_event_in_order(today, item_a, clerk, key_materials, reviewer_a):
     case = case_intake(item=item_a, applicant=PERSON, received=key_materials, by=clerk)
     case_materials_complete(case=case, by=clerk)
-    case_decide(case=case, decision="approved", note="", by=reviewer_a)
+    case_decide(case=to_decision(case, reviewer_a), decision="approved", note="", by=reviewer_a)
     kinds = list(case.events.order_by("at", "pk").values_list("kind", flat=True))
-    assert kinds == ["supplement_requested", "materials_completed", "decided"]
+    assert kinds == ["supplement_requested", "materials_completed", "step_completed", "decided"]
 
 
 def test_reviewer_of_another_department_does_not_see_the_case(accepted, reviewer_b):

@@ -15,7 +15,7 @@ from servicehall.cases.services import (
 from servicehall.catalog.elements import MaterialSpec
 from servicehall.core.errors import ValidationFailed
 from servicehall.core.models import OutboxMessage
-from tests.cases.conftest import ENTERPRISE, PERSON
+from tests.cases.conftest import ENTERPRISE, PERSON, to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,8 @@ def test_a_decision_is_announced_with_its_reasons(today, item_a, clerk, all_mate
                                                  reviewer_a):
     case = case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
     today.day = date(2026, 10, 12)
-    case_decide(case=case, decision="denied", note="经营场所不符合要求。", by=reviewer_a)
+    case_decide(case=to_decision(case, reviewer_a), decision="denied", note="经营场所不符合要求。",
+                by=reviewer_a)
     [body] = _bodies("decided")
     assert "2026年10月12日" in body and "不予许可" in body and "经营场所不符合要求" in body
 

@@ -7,10 +7,12 @@ from servicehall.catalog.models import ServiceItem
 
 from . import selectors, services
 from .choices import (
+    AcceptanceMode,
     AppealResult,
     ApplicantKind,
     CaseStatus,
     Decision,
+    DeliveryMode,
     IntakeChannel,
     IntakeOutcome,
     PauseKind,
@@ -37,6 +39,8 @@ class IntakeIn(Schema):
     override_reason: str = Field("", max_length=200)
     return_reasons: list[str] = []
     return_note: str = ""
+    acceptance_mode: AcceptanceMode = AcceptanceMode.STANDARD
+    commitment_signed: bool = False
 
 
 class EventOut(Schema):
@@ -70,8 +74,45 @@ class CaseOut(Schema):
     revision: int
 
 
+class StepOut(Schema):
+    position: int
+    name: str
+    status: str
+    assignee: str
+    due_on: date | None
+    opinion: str
+
+
+class JointTaskOut(Schema):
+    department: str
+    status: str
+    due_on: date | None
+    opinion: str
+
+
+class ExtensionOut(Schema):
+    working_days: int
+    reason: str
+    status: str
+
+
 class CaseDetail(CaseOut):
+    acceptance_mode: str
+    working_days_used: int
+    on_time: bool | None
+    early: bool | None
+    return_review_due: date | None
+    decision_note: str
+    certificate_number: str
+    delivery_mode: str
+    tracking_number: str
+    delivered_on: date | None
+    verification_due: date | None
+    verification_result: str
     missing_materials: list[str]
+    steps: list[StepOut]
+    joint_tasks: list[JointTaskOut]
+    extensions: list[ExtensionOut]
     events: list[EventOut]
 
 
@@ -88,7 +129,49 @@ class TextIn(Schema):
 class DecideIn(Schema):
     decision: Decision
     note: str = ""
+    certificate_number: str = Field("", max_length=60)
+    delivery_mode: DeliveryMode | None = None
     expected_revision: int | None = None
+
+
+class OpinionIn(Schema):
+    opinion: str = Field(..., max_length=2000)
+    expected_revision: int | None = None
+
+
+class UserIn(Schema):
+    user_id: int
+    note: str = Field("", max_length=500)
+
+
+class MaterialsIn(Schema):
+    material_ids: list[int]
+    note: str = Field("", max_length=500)
+
+
+class ReviewIn(Schema):
+    confirm: bool
+    note: str = Field(..., max_length=2000)
+
+
+class ExtensionIn(Schema):
+    working_days: int = Field(..., ge=1, le=60)
+    reason: str = Field(..., max_length=2000)
+
+
+class ApprovalIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
+class DeliverIn(Schema):
+    mode: DeliveryMode
+    tracking_number: str = Field("", max_length=40)
+
+
+class VerifyIn(Schema):
+    passed: bool
+    note: str = Field(..., max_length=2000)
 
 
 class AppealDecisionIn(Schema):
@@ -118,9 +201,24 @@ def _out(case) -> dict:
 def _detail(case) -> dict:
     events = case.events.select_related("by").order_by("at", "pk")
     missing = case.materials.filter(received=False).select_related("material")
-    return {**_out(case), "missing_materials": [m.material.name for m in missing],
-            "events": [{"kind": e.kind, "at": e.at, "by": str(e.by or ""), "note": e.note}
-                       for e in events]}
+    return {
+        **_out(case),
+        **{name: getattr(case, name) for name in (
+            "acceptance_mode", "working_days_used", "on_time", "early", "return_review_due",
+            "decision_note", "certificate_number", "delivery_mode", "tracking_number",
+            "delivered_on", "verification_due", "verification_result")},
+        "missing_materials": [m.material.name for m in missing],
+        "steps": [{"position": s.position, "name": s.name, "status": s.status,
+                   "assignee": str(s.assignee or ""), "due_on": s.due_on, "opinion": s.opinion}
+                  for s in case.steps.select_related("assignee").order_by("position")],
+        "joint_tasks": [{"department": t.department.short_name, "status": t.status,
+                         "due_on": t.due_on, "opinion": t.opinion}
+                        for t in case.joint_tasks.select_related("department")],
+        "extensions": [{"working_days": x.working_days, "reason": x.reason, "status": x.status}
+                       for x in case.extensions.all()],
+        "events": [{"kind": e.kind, "at": e.at, "by": str(e.by or ""), "note": e.note}
+                   for e in events],
+    }
 
 
 def _case(request, number: str):
@@ -141,14 +239,21 @@ def intake(request, payload: IntakeIn,
         received=set(payload.received_material_ids), by=request.user,
         channel=IntakeChannel.API, outcome=payload.outcome,
         override_reason=payload.override_reason, return_reasons=payload.return_reasons,
-        return_note=payload.return_note, idempotency_key=idempotency_key)
+        return_note=payload.return_note, idempotency_key=idempotency_key,
+        acceptance_mode=payload.acceptance_mode, commitment_signed=payload.commitment_signed)
     return Status(201, _detail(_case(request, case.number)))
 
 
 @router.get("", response=list[CaseOut], summary="Cases you may see, urgent first")
-def list_cases(request, q: str = "", status: CaseStatus | None = None,
+def list_cases(request, q: str = "", status: CaseStatus | None = None, item: str = "",
+               received_from: date | None = None, received_to: date | None = None,
+               queue: selectors.Queue | None = None,
                limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
-    cases = selectors.cases_for_staff(user=request.user, query=q, status=status or "")
+    """Search by number or applicant (`q`), item code or name (`item`), status and the day
+    received; `queue=mine` is the caller's desk, `queue=department` the department's pool."""
+    cases = selectors.cases_for_staff(
+        user=request.user, query=q, status=status or "", item=item,
+        received_from=received_from, received_to=received_to, queue=queue or "")
     return [_out(c) for c in cases.select_related("item")[offset:offset + limit]]
 
 
@@ -194,7 +299,8 @@ def report_answer(request, number: str, payload: TextIn):
 @router.post("/{number}/decide", response=CaseDetail)
 def decide(request, number: str, payload: DecideIn):
     services.case_decide(case=_case(request, number), decision=payload.decision,
-                         note=payload.note, by=request.user,
+                         note=payload.note, certificate_number=payload.certificate_number,
+                         delivery_mode=payload.delivery_mode or "", by=request.user,
                          expected_revision=payload.expected_revision)
     return _detail(_case(request, number))
 
@@ -216,4 +322,112 @@ def appeal_decision(request, number: str, payload: AppealDecisionIn):
 def mark_urgent(request, number: str, payload: TextIn):
     services.case_mark_urgent(case=_case(request, number), reason=payload.text,
                               by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/steps/take", response=CaseDetail, summary="Take the step in hand from "
+             "the department's pool")
+def step_take(request, number: str):
+    services.case_step_take(case=_case(request, number), by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/steps/assign", response=CaseDetail, summary="Assign the step in hand")
+def step_assign(request, number: str, payload: UserIn):
+    services.case_step_assign(case=_case(request, number), to_user_id=payload.user_id,
+                              by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/steps/hand-over", response=CaseDetail,
+             summary="Hand the step in hand over to a colleague")
+def step_hand_over(request, number: str, payload: UserIn):
+    services.case_step_hand_over(case=_case(request, number), to_user_id=payload.user_id,
+                                 note=payload.note, by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/steps/take-back", response=CaseDetail,
+             summary="Take back a step you handed over")
+def step_take_back(request, number: str):
+    services.case_step_take_back(case=_case(request, number), by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/steps/complete", response=CaseDetail,
+             summary="Complete the step in hand with an opinion")
+def step_complete(request, number: str, payload: OpinionIn):
+    services.case_step_complete(case=_case(request, number), opinion=payload.opinion,
+                                by=request.user, expected_revision=payload.expected_revision)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/comments", response=CaseDetail, summary="Comment on the timeline")
+def comment(request, number: str, payload: TextIn):
+    services.case_comment(case=_case(request, number), text=payload.text, by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/supplement", response=CaseDetail,
+             summary="Ask for missing materials after acceptance (clock paused)")
+def request_supplement(request, number: str, payload: MaterialsIn):
+    services.case_request_supplement(case=_case(request, number),
+                                     material_ids=set(payload.material_ids), note=payload.note,
+                                     by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/tolerated-materials", response=CaseDetail,
+             summary="Materials accepted as missing (容缺) came in")
+def tolerated_materials(request, number: str, payload: MaterialsIn):
+    services.case_tolerated_materials_received(
+        case=_case(request, number), material_ids=set(payload.material_ids), by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/return-review", response=CaseDetail,
+             summary="Confirm a return, or accept the case instead")
+def return_review(request, number: str, payload: ReviewIn):
+    services.case_return_review(case=_case(request, number), confirm=payload.confirm,
+                                note=payload.note, by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/joint-task", response=CaseDetail,
+             summary="A co-department finishes its task on a joint case")
+def joint_task(request, number: str, payload: OpinionIn):
+    services.case_joint_task_complete(case=_case(request, number), opinion=payload.opinion,
+                                      by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/extensions", response=CaseDetail,
+             summary="Ask the center for more time")
+def extension_request(request, number: str, payload: ExtensionIn):
+    services.case_extension_request(case=_case(request, number),
+                                    working_days=payload.working_days, reason=payload.reason,
+                                    by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/extensions/decision", response=CaseDetail,
+             summary="Grant or refuse the pending extension")
+def extension_decide(request, number: str, payload: ApprovalIn):
+    services.case_extension_decide(case=_case(request, number), approve=payload.approve,
+                                   note=payload.note, by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/deliver", response=CaseDetail, summary="Hand over the result")
+def deliver(request, number: str, payload: DeliverIn):
+    services.case_deliver(case=_case(request, number), mode=payload.mode,
+                          tracking_number=payload.tracking_number, by=request.user)
+    return _detail(_case(request, number))
+
+
+@router.post("/{number}/verify", response=CaseDetail,
+             summary="Post-approval verification of a notify-and-commit case")
+def verify(request, number: str, payload: VerifyIn):
+    services.case_verify(case=_case(request, number), passed=payload.passed,
+                         note=payload.note, by=request.user)
     return _detail(_case(request, number))

@@ -16,6 +16,7 @@ from .models import Case
 
 ACCEPTED, SUPPLEMENT_REQUESTED, RETURNED = "accepted", "supplement_requested", "returned"
 DECIDED, READY_FOR_PICKUP = "decided", "ready_for_pickup"
+DELIVERED, REVOKED = "delivered", "revoked"
 INTAKE_NOTICES: dict[str, str] = {IntakeOutcome.ACCEPT: ACCEPTED,
                                    IntakeOutcome.SUPPLEMENT: SUPPLEMENT_REQUESTED,
                                    IntakeOutcome.RETURN: RETURNED}
@@ -80,8 +81,24 @@ def _ready_for_pickup(case: Case, **fields) -> str:
              "identity document.").format(**fields)
 
 
+def _delivered(case: Case, **fields) -> str:
+    if case.tracking_number:
+        return _("Dear {name}, the result of your application for “{item}” (case number "
+                 "{number}) was posted, tracking number {tracking}.").format(
+            tracking=case.tracking_number, **fields)
+    return _("Dear {name}, the result of your application for “{item}” (case number {number}) "
+             "was delivered electronically; download it in the online hall.").format(**fields)
+
+
+def _revoked(case: Case, **fields) -> str:
+    return _("Dear {name}, the verification after the approval of “{item}” (case number "
+             "{number}) found that the committed conditions are not met: {note}. The approval "
+             "is revoked.").format(note=_sentence(case.verification_note), **fields)
+
+
 TEXTS = {ACCEPTED: _accepted, SUPPLEMENT_REQUESTED: _supplement_requested, RETURNED: _returned,
-         DECIDED: _decided, READY_FOR_PICKUP: _ready_for_pickup}
+         DECIDED: _decided, READY_FOR_PICKUP: _ready_for_pickup, DELIVERED: _delivered,
+         REVOKED: _revoked}
 
 
 def notify_applicant(case: Case, event: str) -> OutboxMessage | None:

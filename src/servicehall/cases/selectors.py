@@ -1,22 +1,69 @@
-from django.db.models import QuerySet
+from datetime import date
 
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.accounts.choices import DEPARTMENT_ROLES
 from servicehall.accounts.scoping import visible_rows
 from servicehall.core.errors import NotFound
 
-from .choices import OPEN_STATUSES
-from .models import Case
+from .choices import OPEN_STATUSES, CaseStatus, TaskStatus
+from .models import Case, JointTask
 
 
-def cases_for_staff(*, user, query: str = "", status: str = "") -> QuerySet[Case]:
-    """Cases the user may see, urgent first, then by promised deadline."""
-    cases = Case.objects.filter(visible_rows(user))
+class Queue(models.TextChoices):
+    MINE = "mine", _("My desk")
+    DEPARTMENT = "department", _("Department pool")
+
+
+URGENCY_ORDER = (F("is_urgent").desc(), F("current_step_due").asc(nulls_last=True),
+                 F("promised_due").asc(nulls_last=True), "number")
+
+
+def _case_rows(user) -> Q:
+    """The user's own scope, plus the joint cases their department works on."""
+    scope = visible_rows(user)
+    if user.is_authenticated and user.role in DEPARTMENT_ROLES and user.department_id:
+        scope |= Q(center_id=user.center_id) & Exists(JointTask.objects.filter(
+            case=OuterRef("pk"), department_id=user.department_id))
+    return scope
+
+
+def cases_for_staff(*, user, query: str = "", status: str = "", item: str = "",
+                    received_from: date | None = None, received_to: date | None = None,
+                    queue: str = "") -> QuerySet[Case]:
+    """Cases the user may see, urgent first, then by the due date of the step in hand and the
+    promised deadline. `query` matches the number or the applicant, `item` the item's code or
+    name."""
+    cases = Case.objects.filter(_case_rows(user))
     if status:
         cases = cases.filter(status=status)
     if query:
-        cases = cases.filter(number__icontains=query) | cases.filter(
-            applicant_name__icontains=query)
-    return (cases.select_related("item_version", "department")
-            .order_by("-is_urgent", "promised_due", "number"))
+        cases = cases.filter(Q(number__icontains=query) | Q(applicant_name__icontains=query))
+    if item:
+        cases = cases.filter(Q(item__code__icontains=item)
+                             | Q(item_version__name__icontains=item))
+    if received_from:
+        cases = cases.filter(received_on__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_on__lte=received_to)
+    if queue:
+        cases = cases.filter(_queue_filter(user, queue))
+    return cases.select_related("item_version", "department").order_by(*URGENCY_ORDER)
+
+
+def _queue_filter(user, queue: str) -> Q:
+    """My desk: open cases whose step in hand I hold, and my department's open joint tasks.
+    The department pool: open steps nobody holds yet."""
+    if queue == Queue.MINE:
+        mine = Q(current_assignee_id=user.pk, status__in=OPEN_STATUSES)
+        if user.department_id:
+            mine |= Q(status__in=OPEN_STATUSES) & Exists(JointTask.objects.filter(
+                case=OuterRef("pk"), department_id=user.department_id, status=TaskStatus.OPEN))
+        return mine
+    return Q(status=CaseStatus.IN_PROGRESS, current_step__isnull=False,
+             current_assignee__isnull=True, department_id=user.department_id)
 
 
 def work_queue(*, user) -> QuerySet[Case]:
@@ -24,7 +71,7 @@ def work_queue(*, user) -> QuerySet[Case]:
 
 
 def case_for_staff(*, user, number: str) -> Case:
-    case = (Case.objects.filter(visible_rows(user), number=number)
+    case = (Case.objects.filter(_case_rows(user), number=number)
             .select_related("item_version", "department", "center", "item").first())
     if case is None:
         raise NotFound()

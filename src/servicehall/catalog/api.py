@@ -55,6 +55,7 @@ class ElementsIO(Schema):
     max_visits: int = Field(1, ge=0, le=5)
     online_depth: int = Field(2, ge=1, le=4)
     is_bookable: bool = False
+    silent_consent: bool = False
     delivery_modes: list[str] = ["window"]
     consultation_phone: str = ""
     complaint_phone: str = ""

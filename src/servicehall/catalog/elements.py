@@ -68,6 +68,7 @@ class ItemElements:
     max_visits: int = 1
     online_depth: int = 2
     is_bookable: bool = False
+    silent_consent: bool = False
     delivery_modes: list[str] = field(default_factory=lambda: [DeliveryMode.WINDOW.value])
     consultation_phone: str = ""
     complaint_phone: str = ""

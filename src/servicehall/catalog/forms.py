@@ -41,6 +41,8 @@ class ItemElementsForm(forms.Form):
     online_depth = forms.TypedChoiceField(label=_("Online depth"), choices=OnlineDepth.choices,
                                           coerce=int)
     is_bookable = forms.BooleanField(label=_("Appointments accepted"), required=False)
+    silent_consent = forms.BooleanField(
+        label=_("Deemed approved when the legal limit passes (silent consent)"), required=False)
     delivery_modes = forms.MultipleChoiceField(label=_("Delivery modes"),
                                                choices=DeliveryMode.choices,
                                                widget=forms.CheckboxSelectMultiple)

@@ -172,6 +172,10 @@ class ItemVersion(models.Model):
         _("online depth"), choices=OnlineDepth.choices, default=OnlineDepth.FORMS,
         validators=[MinValueValidator(1), MaxValueValidator(4)])
     is_bookable = models.BooleanField(_("appointments accepted"), default=False)
+    silent_consent = models.BooleanField(
+        _("silent consent"), default=False,
+        help_text=_("The application is deemed approved when the legal limit passes without a "
+                    "decision (逾期默认)."))
     charges_fee = models.BooleanField(_("charges a fee"), default=False)
     delivery_modes = models.JSONField(_("delivery modes"), default=list)
     consultation_phone = models.CharField(_("consultation phone"), max_length=40, blank=True)

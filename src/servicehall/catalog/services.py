@@ -58,6 +58,7 @@ def _write_version(*, item: ServiceItem, number: int, elements: ItemElements, th
             "basic_code", "main_item", "sub_item", "variant", "kind", "processing_type",
             "legal_limit", "legal_limit_unit", "promised_limit", "promised_limit_unit",
             "legal_basis", "conditions", "max_visits", "online_depth", "is_bookable",
+            "silent_consent",
             "delivery_modes", "consultation_phone", "complaint_phone")})
     version.themes.set(themes)
     version.joint_departments.set(joints)

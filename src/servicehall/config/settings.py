@@ -193,6 +193,12 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_BACKOFF_SECONDS = env.int("OUTBOX_BACKOFF_SECONDS", default=30)
 OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
 
+# --- Cases ----------------------------------------------------------------------------
+# 容缺受理: working days the applicant has to bring the materials accepted as missing.
+CASES_TOLERANCE_WORKING_DAYS = env.int("CASES_TOLERANCE_WORKING_DAYS", default=5)
+# 告知承诺制: working days after the approval by which the commitment is verified.
+CASES_VERIFICATION_WORKING_DAYS = env.int("CASES_VERIFICATION_WORKING_DAYS", default=20)
+
 # --- Logging: identifiers are masked before any handler sees them --------------------
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core import audit
 from servicehall.core.calendar import calendar_for
-from servicehall.core.errors import Conflict
+from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.workcalendar import CalendarNotConfigured, LimitUnit
 
 from ..choices import CaseStatus
@@ -61,6 +61,21 @@ def refresh_deadlines(case: Case, *, today: date) -> None:
     case.clock_start = state.clock_start
     case.promised_due, case.legal_due = state.promised_due, state.legal_due
     case.paused_working_days = state.paused_working_days
+    case.working_days_used = max(0, state.working_days_used)
+    case.on_time, case.early = state.on_time, state.early
+
+
+def working_days_after(case: Case, start: date, days: int) -> date | None:
+    """`days` working days after `start` on the case's calendar; None where it does not reach."""
+    try:
+        return calendar_for(case.center).add(start, days, LimitUnit.WORKING)
+    except CalendarNotConfigured:
+        return None
+
+
+def require_text(value: str, field: str, message: str) -> None:
+    if not value.strip():
+        raise ValidationFailed(fields={field: [message]})
 
 
 def save_transition(case: Case, *, kind: str, by, note: str = "", action: str,

@@ -10,37 +10,122 @@ from servicehall.core.errors import ValidationFailed
 from servicehall.core.permissions import require_perm
 
 from ..choices import (
-    DECIDABLE_STATUSES,
     OPEN_STATUSES,
     AppealResult,
     CaseStatus,
     CaseType,
-    Decision,
     EventKind,
+    IrregularityKind,
     PauseKind,
 )
-from ..models import Case, CasePause
-from ..notifications import ACCEPTED, DECIDED, notify_applicant
-from .common import locked, save_transition
+from ..models import Case, CasePause, Irregularity
+from ..notifications import ACCEPTED, RETURNED, SUPPLEMENT_REQUESTED, notify_applicant
+from .common import CaseStateError, locked, save_transition
+from .common import require_text as _require_text
+from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
 
 
-def _require_text(value: str, field: str, message: str) -> None:
-    if not value.strip():
-        raise ValidationFailed(fields={field: [message]})
+def _correction_pause(case: Case) -> CasePause | None:
+    return case.pauses.filter(end__isnull=True, kind=PauseKind.APPLICANT_CORRECTION).first()
 
 
 @audited_service("cases.materials_complete")
 def case_materials_complete(*, case: Case, by, at_window: bool = True) -> Case:
     """The last missing material arrived: the clock starts today (seed 001: supplement time
-    is counted from the day the materials are complete)."""
-    case = locked(case, allowed={CaseStatus.AWAITING_MATERIALS})
+    is counted from the day the materials are complete), or resumes after a later request."""
+    case = locked(case, allowed={CaseStatus.AWAITING_MATERIALS, CaseStatus.SUSPENDED})
     require_perm(by, "cases.receive_materials", case)
+    correction = _correction_pause(case) if case.status == CaseStatus.SUSPENDED else None
+    if case.status == CaseStatus.SUSPENDED and correction is None:
+        raise CaseStateError(_("Case {number} is not waiting for materials.").format(
+            number=case.number))
     before, today = audit.snapshot(case), timezone.localdate()
     case.materials.filter(received=False).update(received=True, received_on=today)
-    case.status, case.materials_completed_on = CaseStatus.IN_PROGRESS, today
+    if correction is not None:
+        correction.end = today
+        correction.save(update_fields=["end"])
+    else:
+        case.materials_completed_on = today
+    case.status = CaseStatus.IN_PROGRESS
     case.visits += 1 if at_window else 0
+    start_handling(case, today=today)
     return save_transition(case, kind=EventKind.MATERIALS_COMPLETED, by=by, before=before,
                            action="cases.materials_completed", today=today)
+
+
+@audited_service("cases.request_supplement")
+def case_request_supplement(*, case: Case, material_ids: set[int], note: str, by) -> Case:
+    """The department finds materials lacking after acceptance: ALL of them are listed at once,
+    the clock pauses until they arrive. Any request after the first one on the same case is an
+    irregularity for supervision (一次性告知)."""
+    case = locked(case, allowed={CaseStatus.IN_PROGRESS})
+    require_perm(by, "cases.handle_case", case)
+    rows = list(case.materials.select_related("material").filter(material_id__in=material_ids))
+    if not material_ids or len(rows) != len(set(material_ids)):
+        raise ValidationFailed(fields={"material_ids": [_("Tick the materials of this case "
+                                                          "that are lacking.")]})
+    names = "、".join(row.material.name for row in rows)
+    earlier = case.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).count()
+    before, today = audit.snapshot(case), timezone.localdate()
+    case.materials.filter(pk__in=[r.pk for r in rows]).update(received=False, received_on=None)
+    CasePause.objects.create(case=case, kind=PauseKind.APPLICANT_CORRECTION,
+                             reason=_("Materials lacking: {names}").format(names=names),
+                             start=today)
+    case.status = CaseStatus.SUSPENDED
+    if earlier:
+        Irregularity.objects.create(
+            case=case, department_id=case.department_id, by=by,
+            kind=IrregularityKind.REPEATED_SUPPLEMENT,
+            note=_("Supplement request no. {n}: {names}").format(n=earlier + 1, names=names))
+    case = save_transition(case, kind=EventKind.SUPPLEMENT_REQUESTED, by=by,
+                           note=f"{names} {note.strip()}".strip(),
+                           action="cases.supplement_requested", before=before, today=today)
+    notify_applicant(case, SUPPLEMENT_REQUESTED)
+    return case
+
+
+@audited_service("cases.tolerated_materials_received")
+def case_tolerated_materials_received(*, case: Case, material_ids: set[int], by) -> Case:
+    """容缺受理: materials accepted as missing come in while the case is handled."""
+    case = locked(case, allowed=OPEN_STATUSES)
+    require_perm(by, "cases.receive_materials", case)
+    rows = case.materials.filter(material_id__in=material_ids, received=False,
+                                 due_on__isnull=False)
+    if not material_ids or rows.count() != len(set(material_ids)):
+        raise ValidationFailed(fields={"material_ids": [_("Tick materials that were accepted "
+                                                          "as missing.")]})
+    before, today = audit.snapshot(case), timezone.localdate()
+    names = "、".join(rows.values_list("material__name", flat=True))
+    rows.update(received=True, received_on=today)
+    return save_transition(case, kind=EventKind.MATERIALS_COMPLETED, by=by, note=names,
+                           before=before, action="cases.tolerated_materials_received",
+                           today=today)
+
+
+@audited_service("cases.return_review")
+def case_return_review(*, case: Case, confirm: bool, note: str, by) -> Case:
+    """The department decides, within 3 working days, a return the window could not decide
+    alone: the return stands, or the case is accepted today."""
+    case = locked(case, allowed={CaseStatus.RETURN_REVIEW})
+    require_perm(by, "cases.handle_case", case)
+    _require_text(note, "note", _("Explain the review's conclusion."))
+    before, today = audit.snapshot(case), timezone.localdate()
+    if confirm:
+        case.status, case.case_type = CaseStatus.RETURNED, CaseType.RETURNED
+        case.return_note = "\n".join(filter(None, [case.return_note, note.strip()]))
+        event = EventKind.RETURN_CONFIRMED
+    else:
+        case.status = CaseStatus.IN_PROGRESS
+        case.case_type = TYPE_OF_ACCEPTED_ITEM[case.item_version.processing_type]
+        case.accepted_on = case.materials_completed_on = today
+        case.save()
+        create_handling_rows(case, by=by)
+        start_handling(case, today=today)
+        event = EventKind.RETURN_OVERTURNED
+    case = save_transition(case, kind=event, by=by, note=note.strip(), before=before,
+                           action=f"cases.{event}", today=today)
+    notify_applicant(case, RETURNED if confirm else ACCEPTED)
+    return case
 
 
 def _pause(case: Case, *, kind: str, reason: str, expected_working_days: int | None, by,
@@ -102,25 +187,6 @@ def case_report_answered(*, case: Case, answer: str, by) -> Case:
     return _resume(case, by=by, note=answer, action="cases.report_answered")
 
 
-@audited_service("cases.decide")
-def case_decide(*, case: Case, decision: str, note: str, by,
-                expected_revision: int | None = None) -> Case:
-    """Approve, approve with conditions, or deny (with reasons): the case is completed today."""
-    case = locked(case, allowed=DECIDABLE_STATUSES, expected_revision=expected_revision)
-    require_perm(by, "cases.handle_case", case)
-    if decision not in Decision.values:
-        raise ValidationFailed(fields={"decision": [_("Choose a decision.")]})
-    if decision != Decision.APPROVED:
-        _require_text(note, "note", _("Conditions or reasons for a denial are required."))
-    before, today = audit.snapshot(case), timezone.localdate()
-    case.decision, case.decision_note = decision, note
-    case.status, case.completed_on = CaseStatus.COMPLETED, today
-    case = save_transition(case, kind=EventKind.DECIDED, by=by, note=note, before=before,
-                           action="cases.decided", today=today)
-    notify_applicant(case, DECIDED)
-    return case
-
-
 @audited_service("cases.appeal")
 def case_appeal(*, case: Case, reason: str, by) -> Case:
     """The applicant disagrees with a return and appeals to the business section."""
@@ -146,8 +212,13 @@ def case_appeal_decide(*, case: Case, result: str, note: str, by) -> Case:
     if result == AppealResult.UPHELD:
         case.status = CaseStatus.RETURNED
     else:
-        case.status, case.case_type = CaseStatus.IN_PROGRESS, CaseType.PROMISED
+        case.status = CaseStatus.IN_PROGRESS
+        case.case_type = TYPE_OF_ACCEPTED_ITEM[case.item_version.processing_type]
         case.accepted_on = case.materials_completed_on = today
+        if not case.steps.exists():
+            case.save()
+            create_handling_rows(case, by=by)
+        start_handling(case, today=today)
     case = save_transition(case, kind=EventKind.APPEAL_DECIDED, by=by, note=note,
                            before=before, action="cases.appeal_decided", today=today)
     if result == AppealResult.REOPENED:

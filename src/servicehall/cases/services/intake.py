@@ -3,6 +3,7 @@ accept pending supplement, or return — with a case number in the same transact
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from servicehall.core.permissions import require_perm
 
 from ..choices import (
     RETURN_REASONS,
+    AcceptanceMode,
     ApplicantKind,
     CaseStatus,
     CaseType,
@@ -30,10 +32,13 @@ from ..choices import (
 from ..models import Case, CaseEvent, CaseMaterial, CaseNumberCounter
 from ..notifications import INTAKE_NOTICES, notify_applicant
 from ..outcome import RequiredMaterial, missing_materials, propose_outcome
-from .common import refresh_deadlines
+from .common import refresh_deadlines, working_days_after
+from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
 
-TYPE_OF_ACCEPTED_ITEM = {"immediate": CaseType.IMMEDIATE, "promised": CaseType.PROMISED,
-                         "joint": CaseType.JOINT, "reported": CaseType.REPORTED}
+RETURN_REVIEW_WORKING_DAYS = 3  # seed 001: a return needing review is decided within 3 days
+
+
+RETURNS = frozenset({IntakeOutcome.RETURN, IntakeOutcome.RETURN_REVIEW})
 
 
 @dataclass(frozen=True)
@@ -95,18 +100,29 @@ def next_case_number(center, day) -> str:
     return f"{center.code}-{day:%Y%m%d}-{counter.last:05d}"
 
 
-def _decide_outcome(*, materials, received: set[int], outcome: str | None,
-                    override_reason: str, return_reasons: list[str]) -> str:
+def _proposed(materials, received: set[int], mode: str) -> str:
+    """容缺受理 and 告知承诺制 accept with minor materials missing; a main one missing is still
+    a return."""
     proposed = propose_outcome(materials, received)
+    if mode != AcceptanceMode.STANDARD and proposed == IntakeOutcome.SUPPLEMENT:
+        return IntakeOutcome.ACCEPT
+    return proposed
+
+
+def _decide_outcome(*, materials, received: set[int], outcome: str | None,
+                    override_reason: str, return_reasons: list[str], mode: str) -> str:
+    proposed = _proposed(materials, received, mode)
     chosen = outcome or proposed
     errors: dict[str, list[str]] = {}
     if chosen not in IntakeOutcome.values:
         errors["outcome"] = [_("Choose accept, supplement or return.")]
+    if chosen == IntakeOutcome.RETURN_REVIEW and proposed == IntakeOutcome.RETURN:
+        proposed = chosen  # the window leaves the return to the department: no override
     if chosen != proposed and not override_reason.strip():
         errors["override_reason"] = [_("The materials suggest “{proposed}”; give a reason to "
                                        "choose otherwise.").format(
             proposed=IntakeOutcome(proposed).label)]
-    if chosen == IntakeOutcome.RETURN:
+    if chosen in (IntakeOutcome.RETURN, IntakeOutcome.RETURN_REVIEW):
         unknown = [r for r in return_reasons if r not in RETURN_REASONS]
         if not return_reasons or unknown:
             errors["return_reasons"] = [_("A return states at least one reason from the list.")]
@@ -115,9 +131,22 @@ def _decide_outcome(*, materials, received: set[int], outcome: str | None,
     return chosen
 
 
+def _check_mode(mode: str, commitment_signed: bool, outcome: str) -> None:
+    if mode not in AcceptanceMode.values:
+        raise ValidationFailed(fields={"acceptance_mode": [_("Choose an acceptance mode.")]})
+    if mode == AcceptanceMode.NOTIFY_COMMIT and not commitment_signed:
+        raise ValidationFailed(fields={"commitment_signed": [
+            _("Notify-and-commit needs the applicant's signed written commitment.")]})
+    if mode != AcceptanceMode.STANDARD and outcome == IntakeOutcome.SUPPLEMENT:
+        raise ValidationFailed(fields={"outcome": [
+            _("This acceptance mode accepts with the minor materials missing; choose accept.")]})
+
+
 def _status_and_type(outcome: str, processing_type: str) -> tuple[str, str]:
     if outcome == IntakeOutcome.RETURN:
         return CaseStatus.RETURNED, CaseType.RETURNED
+    if outcome == IntakeOutcome.RETURN_REVIEW:
+        return CaseStatus.RETURN_REVIEW, CaseType.RETURNED
     if outcome == IntakeOutcome.SUPPLEMENT:
         return CaseStatus.AWAITING_MATERIALS, CaseType.SUPPLEMENT
     return CaseStatus.IN_PROGRESS, TYPE_OF_ACCEPTED_ITEM[processing_type]
@@ -126,7 +155,8 @@ def _status_and_type(outcome: str, processing_type: str) -> tuple[str, str]:
 @audited_service("cases.intake")
 def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, channel: str,
             outcome: str | None, override_reason: str, return_reasons: list[str],
-            return_note: str, idempotency_key: str | None) -> Case:
+            return_note: str, idempotency_key: str | None, acceptance_mode: str,
+            commitment_signed: bool) -> Case:
     require_perm(by, "cases.intake", item)
     version = item.version
     checked = check_applicant(applicant)
@@ -139,28 +169,42 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
         raise ValidationFailed(fields={"received": [_("Materials that this item does not list "
                                                       "were ticked.")]})
     chosen = _decide_outcome(materials=required, received=received, outcome=outcome,
-                             override_reason=override_reason, return_reasons=return_reasons)
+                             override_reason=override_reason, return_reasons=return_reasons,
+                             mode=acceptance_mode)
+    _check_mode(acceptance_mode, commitment_signed, chosen)
     today = timezone.localdate()
     status, case_type = _status_and_type(chosen, version.processing_type)
     a = checked.applicant
     case = Case(
         center=item.center, number=next_case_number(item.center, today), item=item,
         item_version=version, department=item.department, case_type=case_type, status=status,
-        channel=channel, applicant_kind=a.kind, applicant_name=a.name,
+        channel=channel, acceptance_mode=acceptance_mode,
+        commitment_signed=commitment_signed, applicant_kind=a.kind, applicant_name=a.name,
         applicant_id_number=a.id_number if a.kind == ApplicantKind.PERSON else "",
         credit_code=a.credit_code, agent_name=a.agent_name, agent_id_number=a.agent_id_number,
         phone=a.phone, received_on=today,
-        accepted_on=None if chosen == IntakeOutcome.RETURN else today,
+        accepted_on=None if chosen in RETURNS else today,
         override_reason=override_reason, return_reasons=return_reasons,
         return_note=return_note, idempotency_key=idempotency_key, created_by=by,
         visits=0 if channel != IntakeChannel.WINDOW else 1)
     if chosen == IntakeOutcome.ACCEPT:
         case.materials_completed_on = today
+    if chosen == IntakeOutcome.RETURN_REVIEW:
+        case.return_review_due = working_days_after(case, today, RETURN_REVIEW_WORKING_DAYS)
     refresh_deadlines(case, today=today)
     case.save()
+    tolerated_due = (working_days_after(case, today, settings.CASES_TOLERANCE_WORKING_DAYS)
+                     if acceptance_mode == AcceptanceMode.TOLERANCE else None)
     CaseMaterial.objects.bulk_create(
         CaseMaterial(case=case, material=m, received=m.pk in received,
-                     received_on=today if m.pk in received else None) for m in materials)
+                     received_on=today if m.pk in received else None,
+                     due_on=tolerated_due if m.is_required and m.pk not in received else None)
+        for m in materials)
+    if chosen not in RETURNS:
+        create_handling_rows(case, by=by)
+    if chosen == IntakeOutcome.ACCEPT:
+        start_handling(case, today=today)
+        case.save(update_fields=["current_step", "current_assignee", "current_step_due"])
     _record_intake(case, chosen=chosen, required=required, received=received,
                    materials=materials, by=by)
     return case
@@ -172,7 +216,7 @@ def _record_intake(case: Case, *, chosen: str, required, received, materials, by
         missing = "、".join(names[m.id] for m in missing_materials(required, received))
         CaseEvent.objects.create(case=case, kind=EventKind.SUPPLEMENT_REQUESTED, by=by,
                                  note=missing)
-    elif chosen == IntakeOutcome.RETURN:
+    elif chosen in RETURNS:
         CaseEvent.objects.create(case=case, kind=EventKind.RETURNED, by=by,
                                  note=case.return_note)
     else:
@@ -181,7 +225,8 @@ def _record_intake(case: Case, *, chosen: str, required, received, materials, by
         {}, audit.snapshot(case, ["number", "item_version", "case_type", "status",
                                   "applicant_name", "applicant_id_number", "credit_code",
                                   "promised_due", "legal_due"])))
-    notify_applicant(case, INTAKE_NOTICES[chosen])
+    if chosen in INTAKE_NOTICES:
+        notify_applicant(case, INTAKE_NOTICES[chosen])
 
 
 def _existing(item: ServiceItem, key: str | None) -> Case | None:
@@ -193,7 +238,9 @@ def _existing(item: ServiceItem, key: str | None) -> Case | None:
 def case_intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by,
                 channel: str = IntakeChannel.WINDOW, outcome: str | None = None,
                 override_reason: str = "", return_reasons: list[str] | None = None,
-                return_note: str = "", idempotency_key: str | None = None) -> Case:
+                return_note: str = "", idempotency_key: str | None = None,
+                acceptance_mode: str = AcceptanceMode.STANDARD,
+                commitment_signed: bool = False) -> Case:
     """Register one application. The outcome defaults to what the materials allow; choosing
     another needs a reason. The same idempotency key always yields the same single case."""
     existing = _existing(item, idempotency_key)
@@ -203,7 +250,8 @@ def case_intake(*, item: ServiceItem, applicant: Applicant, received: set[int], 
         return _intake(item=item, applicant=applicant, received=set(received), by=by,
                        channel=channel, outcome=outcome, override_reason=override_reason,
                        return_reasons=list(return_reasons or []), return_note=return_note,
-                       idempotency_key=idempotency_key)
+                       idempotency_key=idempotency_key, acceptance_mode=acceptance_mode,
+                       commitment_signed=commitment_signed)
     except IntegrityError:
         existing = _existing(item, idempotency_key)  # the same key won a race meanwhile
         if existing is None:

@@ -1,0 +1,25 @@
+"""What an accepted case gets, whichever way it was accepted (at intake, after a return review,
+after an appeal): its copy of the item's steps and its co-departments' tasks, and, once its
+clock runs, the first step in the department's pool."""
+
+from ..choices import CaseType
+from ..models import Case
+from .joint import create_joint_tasks, schedule_joint_tasks
+from .steps import activate_next_step, create_steps
+
+TYPE_OF_ACCEPTED_ITEM = {"immediate": CaseType.IMMEDIATE, "promised": CaseType.PROMISED,
+                         "joint": CaseType.JOINT, "reported": CaseType.REPORTED}
+
+
+def create_handling_rows(case: Case, *, by) -> None:
+    create_steps(case, by=by)
+    if case.case_type == CaseType.JOINT:
+        create_joint_tasks(case)
+
+
+def start_handling(case: Case, *, today) -> None:
+    """The clock runs: the first open step goes to the department's pool and the
+    co-departments' tasks get their due dates."""
+    if case.current_step_id is None:
+        activate_next_step(case, today=today)
+    schedule_joint_tasks(case, start=today)
