@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core import businessday
 from servicehall.core.fields import EncryptedIDNumberField, blind_index
 
 from .choices import (
@@ -207,7 +208,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
                              related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=businessday.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                            blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("note"), blank=True)
@@ -353,7 +354,7 @@ class Irregularity(models.Model):
     note = models.TextField(_("details"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("staff member"), null=True,
                            blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=businessday.now)
 
     class Meta:
         verbose_name = _("irregularity")

@@ -3,10 +3,9 @@ result, the post-approval verification of a notify-and-commit case, and extensio
 granted by the center."""
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core import audit
+from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.permissions import require_perm
@@ -62,7 +61,7 @@ def _delivery_mode(case: Case, requested: str) -> str:
 
 def _complete(case: Case, *, decision: str, note: str, certificate_number: str,
               delivery_mode: str, by, event: str, action: str) -> Case:
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.decision, case.decision_note = decision, note.strip()
     case.certificate_number, case.delivery_mode = certificate_number.strip(), delivery_mode
     case.status, case.completed_on = CaseStatus.COMPLETED, today
@@ -129,7 +128,7 @@ def case_deliver(*, case: Case, mode: str, by, tracking_number: str = "") -> Cas
         raise ValidationFailed(fields={"mode": [_("Choose a delivery mode.")]})
     if mode == DeliveryMode.POST:
         require_text(tracking_number, "tracking_number", _("Enter the postal tracking number."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.delivery_mode, case.tracking_number = mode, tracking_number.strip()
     case.delivered_on = today
     case.visits += 1 if mode == DeliveryMode.WINDOW else 0
@@ -154,7 +153,7 @@ def case_verify(*, case: Case, passed: bool, note: str, by) -> Case:
         raise CaseStateError(_("Case {number} was already verified.").format(
             number=case.number))
     require_text(note, "note", _("Record what the verification found."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.verified_on, case.verification_note = today, note.strip()
     case.verification_result = (VerificationResult.PASSED if passed
                                 else VerificationResult.FAILED)
@@ -185,7 +184,7 @@ def case_extension_request(*, case: Case, working_days: int, reason: str, by) ->
                     note=_("{days} working days: {reason}").format(days=working_days,
                                                                    reason=reason.strip()),
                     action="cases.extension_requested", before=audit.snapshot(case),
-                    today=timezone.localdate())
+                    today=businessday.today())
     return extension
 
 
@@ -201,9 +200,9 @@ def case_extension_decide(*, case: Case, approve: bool, note: str, by) -> Case:
             number=case.number))
     if not approve:
         require_text(note, "note", _("State why the extension is refused."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    extension.decided_by, extension.decided_at = by, timezone.now()
+    extension.decided_by, extension.decided_at = by, businessday.now()
     extension.decision_note = note.strip()
     extension.save()
     if approve:

@@ -1,10 +1,9 @@
 """What happens to a case after intake. Each function: lock the row, check the state and the
 permission, change, refresh the deadlines, write the timeline and the audit entry."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core import audit
+from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.errors import ValidationFailed
 from servicehall.core.permissions import require_perm
@@ -39,7 +38,7 @@ def case_materials_complete(*, case: Case, by, at_window: bool = True) -> Case:
     if case.status == CaseStatus.SUSPENDED and correction is None:
         raise CaseStateError(_("Case {number} is not waiting for materials.").format(
             number=case.number))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.materials.filter(received=False).update(received=True, received_on=today)
     if correction is not None:
         correction.end = today
@@ -66,7 +65,7 @@ def case_request_supplement(*, case: Case, material_ids: set[int], note: str, by
                                                           "that are lacking.")]})
     names = "、".join(row.material.name for row in rows)
     earlier = case.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).count()
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.materials.filter(pk__in=[r.pk for r in rows]).update(received=False, received_on=None)
     CasePause.objects.create(case=case, kind=PauseKind.APPLICANT_CORRECTION,
                              reason=_("Materials lacking: {names}").format(names=names),
@@ -94,7 +93,7 @@ def case_tolerated_materials_received(*, case: Case, material_ids: set[int], by)
     if not material_ids or rows.count() != len(set(material_ids)):
         raise ValidationFailed(fields={"material_ids": [_("Tick materials that were accepted "
                                                           "as missing.")]})
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     names = "、".join(rows.values_list("material__name", flat=True))
     rows.update(received=True, received_on=today)
     return save_transition(case, kind=EventKind.MATERIALS_COMPLETED, by=by, note=names,
@@ -109,7 +108,7 @@ def case_return_review(*, case: Case, confirm: bool, note: str, by) -> Case:
     case = locked(case, allowed={CaseStatus.RETURN_REVIEW})
     require_perm(by, "cases.handle_case", case)
     _require_text(note, "note", _("Explain the review's conclusion."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     if confirm:
         case.status, case.case_type = CaseStatus.RETURNED, CaseType.RETURNED
         case.return_note = "\n".join(filter(None, [case.return_note, note.strip()]))
@@ -130,7 +129,7 @@ def case_return_review(*, case: Case, confirm: bool, note: str, by) -> Case:
 
 def _pause(case: Case, *, kind: str, reason: str, expected_working_days: int | None, by,
            status: str, event: str, action: str) -> Case:
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     CasePause.objects.create(case=case, kind=kind, reason=reason, start=today,
                              expected_working_days=expected_working_days)
     case.status = status
@@ -139,7 +138,7 @@ def _pause(case: Case, *, kind: str, reason: str, expected_working_days: int | N
 
 
 def _resume(case: Case, *, by, note: str, action: str) -> Case:
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.pauses.filter(end__isnull=True).update(end=today)
     case.status = CaseStatus.IN_PROGRESS
     return save_transition(case, kind=EventKind.RESUMED, by=by, note=note, before=before,
@@ -193,7 +192,7 @@ def case_appeal(*, case: Case, reason: str, by) -> Case:
     case = locked(case, allowed={CaseStatus.RETURNED})
     require_perm(by, "cases.appeal", case)
     _require_text(reason, "reason", _("State why the applicant appeals."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.status, case.appeal_reason = CaseStatus.UNDER_APPEAL, reason
     return save_transition(case, kind=EventKind.APPEALED, by=by, note=reason, before=before,
                            action="cases.appealed", today=today)
@@ -207,7 +206,7 @@ def case_appeal_decide(*, case: Case, result: str, note: str, by) -> Case:
     if result not in AppealResult.values:
         raise ValidationFailed(fields={"result": [_("Uphold or re-open.")]})
     _require_text(note, "note", _("Explain the appeal decision."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.appeal_result = result
     if result == AppealResult.UPHELD:
         case.status = CaseStatus.RETURNED
@@ -232,7 +231,7 @@ def case_mark_urgent(*, case: Case, reason: str, by) -> Case:
     case = locked(case, allowed=OPEN_STATUSES)
     require_perm(by, "cases.mark_urgent", case)
     _require_text(reason, "reason", _("State why the case is urgent."))
-    before, today = audit.snapshot(case), timezone.localdate()
+    before, today = audit.snapshot(case), businessday.today()
     case.is_urgent, case.urgent_reason = True, reason
     return save_transition(case, kind=EventKind.MARKED_URGENT, by=by, note=reason,
                            before=before, action="cases.marked_urgent", today=today)

@@ -5,11 +5,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import ServiceItem
-from servicehall.core import audit
+from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.errors import ValidationFailed
 from servicehall.core.identifiers import (
@@ -172,7 +171,7 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
                              override_reason=override_reason, return_reasons=return_reasons,
                              mode=acceptance_mode)
     _check_mode(acceptance_mode, commitment_signed, chosen)
-    today = timezone.localdate()
+    today = businessday.today()
     status, case_type = _status_and_type(chosen, version.processing_type)
     a = checked.applicant
     case = Case(

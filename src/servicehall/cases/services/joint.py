@@ -1,10 +1,9 @@
 """Joint cases (联办件): the lead department holds the case; every co-department gets a task of
 its own with its own budget; the case can be decided when every task is done."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core import audit
+from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.errors import NotFound
 from servicehall.core.permissions import require_perm
@@ -59,7 +58,7 @@ def case_joint_task_complete(*, case: Case, opinion: str, by, department_id: int
         raise CaseStateError(_("{department} has already finished its task.").format(
             department=task.department.short_name))
     require_text(opinion, "opinion", _("Write the department's opinion."))
-    today, before = timezone.localdate(), audit.snapshot(case)
+    today, before = businessday.today(), audit.snapshot(case)
     task.status, task.opinion, task.completed_on, task.completed_by = (
         TaskStatus.DONE, opinion.strip(), today, by)
     task.save()

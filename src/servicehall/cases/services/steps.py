@@ -6,11 +6,10 @@ queues are one indexed query."""
 import math
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.accounts.choices import DEPARTMENT_ROLES, Role
-from servicehall.core import audit
+from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.errors import PermissionDenied, ValidationFailed
 from servicehall.core.permissions import require_perm
@@ -24,7 +23,7 @@ HANDLING_STATUSES = frozenset({CaseStatus.IN_PROGRESS})
 
 def create_steps(case: Case, *, by) -> None:
     """The case's copy of its item version's process; the first step (受理) is done by intake."""
-    now = timezone.now()
+    now = businessday.now()
     CaseStep.objects.bulk_create(
         CaseStep(case=case, position=step.position, name=step.name,
                  budget_days=step.budget_days,
@@ -52,7 +51,7 @@ def mirror_current_step(case: Case, step: CaseStep | None) -> None:
 
 def close_open_steps(case: Case, *, by) -> None:
     """The decision closes the steps still open (the deciding step is done by the decider)."""
-    now = timezone.now()
+    now = businessday.now()
     open_steps = case.steps.exclude(status=StepStatus.DONE)
     last = open_steps.order_by("-position").first()
     open_steps.exclude(pk=getattr(last, "pk", None)).update(status=StepStatus.SKIPPED)
@@ -98,7 +97,7 @@ def _step_change(case: Case, step: CaseStep, *, kind: str, by, note: str, action
     step.save()
     mirror_current_step(case, step if step.status == StepStatus.ACTIVE else case.current_step)
     return save_transition(case, kind=kind, by=by, note=note, action=action, before=before,
-                           today=timezone.localdate())
+                           today=businessday.today())
 
 
 @audited_service("cases.step_assign")
@@ -177,9 +176,9 @@ def case_step_complete(*, case: Case, opinion: str, by,
         raise CaseStateError(_("“{step}” is the last step: record the decision instead.")
                              .format(step=step.name))
     require_text(opinion, "opinion", _("Write the opinion of this step."))
-    today = timezone.localdate()
+    today = businessday.today()
     step.status, step.opinion = StepStatus.DONE, opinion
-    step.completed_at, step.completed_by = timezone.now(), by
+    step.completed_at, step.completed_by = businessday.now(), by
     if step.assignee_id is None:
         step.assignee = by
     step.save()
@@ -197,4 +196,4 @@ def case_comment(*, case: Case, text: str, by) -> Case:
     require_text(text, "text", _("Write the comment."))
     return save_transition(case, kind=EventKind.COMMENTED, by=by, note=text.strip(),
                            action="cases.commented", before=audit.snapshot(case),
-                           today=timezone.localdate())
+                           today=businessday.today())
