@@ -42,26 +42,40 @@ def test_window_accepts_a_case_and_opens_its_notice(page, live_server, hall, sig
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
 
 
-def test_reviewer_suspends_resumes_and_decides(page, live_server, hall, sign_in, shoot,
-                                               item_a_case):
+def _act(page, action: str, **fields):
+    form = page.locator(f"form[data-action={action}]")
+    for name, value in fields.items():
+        control = form.locator(f"[name='{action}-{name}']")
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator(".messages .error").count() == 0, page.locator(".messages").inner_text()
+
+
+def test_reviewer_takes_the_case_through_its_steps_and_decides(page, live_server, hall,
+                                                               sign_in, shoot, item_a_case):
     sign_in(page, "reviewer_a", PASSWORD)
-    page.goto(f"{live_server.url}/staff/cases/")
+    page.goto(f"{live_server.url}/staff/cases/?queue=department")
     page.get_by_role("link", name=item_a_case.number).click()
-    form = page.locator("form[data-action=suspend]")
-    form.locator("select").select_option("expert_review")
-    form.locator("input[name='suspend-reason']").fill("组织专家评审")
-    with page.expect_navigation():
-        form.get_by_role("button").click()
+    _act(page, "step_take")
+    assert "审核" in page.locator(".steps li.active").inner_text()
+    _act(page, "suspend", kind="expert_review", reason="组织专家评审")
     assert "特别程序中" in page.locator(".facts").inner_text()
-    with page.expect_navigation():
-        page.locator("form[data-action=resume] button").click()
-    form = page.locator("form[data-action=decide]")
-    form.locator("select").select_option("approved")
-    with page.expect_navigation():
-        form.get_by_role("button").click()
+    _act(page, "resume")
+    _act(page, "step_complete", opinion="材料齐全,符合条件,同意")
+    shoot(page, "case-steps")
+    assert "办结" in page.locator(".steps li.active").inner_text()
+    _act(page, "decide", decision="approved", certificate_number="JY14403000012345")
     assert "已办结" in page.locator(".facts").inner_text()
-    assert "作出决定" in page.locator(".timeline").inner_text()
+    timeline = page.locator(".timeline").inner_text()
+    for event in ("领取环节", "完成环节", "作出决定"):
+        assert event in timeline
     shoot(page, "case-decided")
+    page.goto(f"{live_server.url}/staff/cases/?queue=mine")
+    assert item_a_case.number not in page.locator("table").inner_text()  # done: off the desk
 
 
 @pytest.fixture

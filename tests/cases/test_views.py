@@ -48,8 +48,14 @@ def test_case_page_offers_only_the_actions_the_user_may_take(client, clerk, revi
     client.force_login(reviewer_a)
     reviewer_actions = {a["name"] for a in client.get(f"/staff/cases/{number}/").context[
         "actions"]}
-    assert "decide" not in clerk_actions
-    assert {"decide", "suspend", "report_up"} <= reviewer_actions
+    assert "decide" not in clerk_actions and "step_complete" not in clerk_actions
+    assert {"step_take", "step_complete", "suspend", "report_up"} <= reviewer_actions
+    assert "decide" not in reviewer_actions  # the review step comes first
+    client.post(f"/staff/cases/{number}/act/step_complete/", {
+        "step_complete-opinion": "材料齐全,同意", "step_complete-expected_revision": ""})
+    reviewer_actions = {a["name"] for a in client.get(f"/staff/cases/{number}/").context[
+        "actions"]}
+    assert "decide" in reviewer_actions and "step_complete" not in reviewer_actions
 
 
 def test_a_refused_action_shows_the_reason_and_changes_nothing(client, reviewer_a, clerk,
@@ -58,6 +64,9 @@ def test_a_refused_action_shows_the_reason_and_changes_nothing(client, reviewer_
     _post_intake(client, item_a, all_materials)
     case = Case.objects.get()
     client.force_login(reviewer_a)
+    client.post(f"/staff/cases/{case.number}/act/step_complete/", {
+        "step_complete-opinion": "同意"})
+    case.refresh_from_db()
     response = client.post(f"/staff/cases/{case.number}/act/decide/", {
         "decide-decision": "denied", "decide-note": "", "decide-expected_revision":
         case.revision}, follow=True)
