@@ -51,6 +51,7 @@ def shoot():
         page.screenshot(path=str(path), full_page=True)
         return path
 
+    take.folder = SCREENSHOTS
     return take
 
 

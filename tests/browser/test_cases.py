@@ -1,6 +1,8 @@
 """A window accepts a case in the browser; the department's reviewer suspends, resumes and
 decides it."""
 
+import subprocess
+
 import pytest
 
 from tests.factories import PASSWORD
@@ -40,6 +42,16 @@ def test_window_accepts_a_case_and_opens_its_notice(page, live_server, hall, sig
     href = page.get_by_role("link", name="通知书(PDF)").get_attribute("href")
     pdf = page.request.get(f"{live_server.url}{href}")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    receipt = shoot.folder / "case-receipt.pdf"
+    receipt.write_bytes(pdf.body())
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(receipt),
+                    str(shoot.folder / "case-receipt")], check=True)
+    text, fonts = (subprocess.run([tool, str(receipt), *extra], capture_output=True,
+                                  text=True, check=True).stdout
+                   for tool, extra in (("pdftotext", ["-"]), ("pdffonts", [])))
+    receipt.unlink()
+    assert "承诺件通知书" in text and "孙丽" in text  # real Chinese text, not boxes
+    assert "WenQuanYi" in fonts
 
 
 def _act(page, action: str, **fields):
