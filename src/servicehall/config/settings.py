@@ -199,6 +199,12 @@ CASES_TOLERANCE_WORKING_DAYS = env.int("CASES_TOLERANCE_WORKING_DAYS", default=5
 # 告知承诺制: working days after the approval by which the commitment is verified.
 CASES_VERIFICATION_WORKING_DAYS = env.int("CASES_VERIFICATION_WORKING_DAYS", default=20)
 
+# --- Background worker (`manage.py worker`): (job, every N seconds) ------------------------
+WORKER_JOBS = [
+    ("servicehall.core.tasks.send_outbox", env.int("WORKER_OUTBOX_SECONDS", default=10)),
+    ("servicehall.cases.tasks.apply_silent_consent", 3600),
+]
+
 # --- Logging: identifiers are masked before any handler sees them --------------------
 LOGGING: dict[str, Any] = {
     "version": 1,
