@@ -90,6 +90,21 @@ def test_reviewer_takes_the_case_through_its_steps_and_decides(page, live_server
     assert item_a_case.number not in page.locator("table").inner_text()  # done: off the desk
 
 
+def test_an_applicant_follows_the_qr_code_and_sees_the_progress(page, live_server, hall, shoot,
+                                                                item_a_case):
+    from django.core.cache import cache
+
+    cache.clear()
+    page.goto(f"{live_server.url}/progress/{item_a_case.number}/")
+    page.fill("input[name=id_tail]", "31002x")
+    with page.expect_navigation():
+        page.get_by_role("button", name="查询").click()
+    progress = page.locator("#progress").inner_text()
+    assert "办理中" in progress and "食品经营许可" in progress
+    assert "11010519491231002X" not in page.content()
+    shoot(page, "case-progress")
+
+
 @pytest.fixture
 def item_a_case(hall, item_a_code="SCJG-0001"):
     from servicehall.accounts.models import User

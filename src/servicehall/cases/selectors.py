@@ -99,3 +99,28 @@ def intake_items(*, user, query: str):
     if user.center is None:
         return []
     return published_items(center=user.center, query=query)[:20] if query else []
+
+
+def case_for_lookup(*, number: str, id_tail: str) -> Case | None:
+    """The case with `number` whose applicant's ID number (or credit code) ends in `id_tail`
+    (6 characters, letters in any case); None when either does not match, so a visitor cannot
+    tell a wrong number from a wrong ID."""
+    tail = id_tail.strip().upper()
+    if len(tail) != 6:
+        return None
+    case = (Case.objects.filter(number=number.strip())
+            .select_related("item_version", "department", "center").first())
+    if case is None:
+        return None
+    identifier = case.applicant_id_number or case.credit_code or ""
+    return case if identifier.upper().endswith(tail) else None
+
+
+def public_timeline(case: Case):
+    """The events an applicant may see: what happened and when, without staff names or
+    internal notes."""
+    from .choices import EventKind
+
+    internal = {EventKind.COMMENTED, EventKind.STEP_ASSIGNED, EventKind.STEP_TAKEN,
+                EventKind.STEP_HANDED_OVER, EventKind.STEP_TAKEN_BACK}
+    return case.events.exclude(kind__in=internal).order_by("at", "pk").only("kind", "at")

@@ -199,6 +199,9 @@ CASES_TOLERANCE_WORKING_DAYS = env.int("CASES_TOLERANCE_WORKING_DAYS", default=5
 # 告知承诺制: working days after the approval by which the commitment is verified.
 CASES_VERIFICATION_WORKING_DAYS = env.int("CASES_VERIFICATION_WORKING_DAYS", default=20)
 
+# Progress lookups without login, per client address and minute.
+PROGRESS_LOOKUPS_PER_MINUTE = env.int("PROGRESS_LOOKUPS_PER_MINUTE", default=10)
+
 # --- Background worker (`manage.py worker`): (job, every N seconds) ------------------------
 WORKER_JOBS = [
     ("servicehall.core.tasks.send_outbox", env.int("WORKER_OUTBOX_SECONDS", default=10)),

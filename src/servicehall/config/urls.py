@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("guide/", include("servicehall.catalog.urls_public")),
+    path("progress/", include("servicehall.cases.urls_public")),
     path("staff/catalog/", include("servicehall.catalog.urls")),
     path("staff/cases/", include("servicehall.cases.urls")),
     path("staff/", include("servicehall.core.urls")),

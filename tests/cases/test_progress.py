@@ -1,0 +1,67 @@
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from servicehall.cases.services import case_intake, case_step_take
+from tests.cases.conftest import ENTERPRISE, PERSON
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def case(item_a, clerk, all_materials, reviewer_a):
+    case = case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+    case_step_take(case=case, by=reviewer_a)
+    return case
+
+
+def _look_up(client, number, tail):
+    return client.post(f"/progress/{number}/", {"number": number, "id_tail": tail})
+
+
+def test_the_qr_link_opens_the_lookup_form_with_the_number_filled_in(client, case):
+    response = client.get(f"/progress/{case.number}/")
+    assert response.status_code == 200 and case.number in response.content.decode()
+
+
+def test_number_and_last_six_of_the_id_show_the_progress_without_personal_data(
+        client, case, reviewer_a):
+    response = _look_up(client, case.number, PERSON.id_number[-6:].lower())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "办理中" in page and case.item_version.name in page and "审核" in page
+    assert PERSON.id_number not in page and PERSON.phone not in page
+    assert str(reviewer_a) not in page  # no staff names, no internal step handovers
+    assert "领取环节" not in page
+
+
+def test_an_enterprise_is_found_by_its_credit_code(client, item_a, clerk, all_materials):
+    case = case_intake(item=item_a, applicant=ENTERPRISE, received=all_materials, by=clerk)
+    assert _look_up(client, case.number, ENTERPRISE.credit_code[-6:]).status_code == 200
+
+
+def test_a_wrong_id_and_a_wrong_number_look_the_same(client, case):
+    wrong_id = _look_up(client, case.number, "000000")
+    wrong_number = _look_up(client, case.number[:-1] + "9", PERSON.id_number[-6:])
+    assert wrong_id.status_code == wrong_number.status_code == 404
+    message = "没有找到与该编号和证件号码相符的办件"
+    assert message in wrong_id.content.decode() and message in wrong_number.content.decode()
+
+
+def test_a_short_tail_is_a_form_error(client, case):
+    response = _look_up(client, case.number, "02X")
+    assert response.status_code == 400
+
+
+@override_settings(PROGRESS_LOOKUPS_PER_MINUTE=3)
+def test_lookups_are_rate_limited_per_address(client, case):
+    codes = [_look_up(client, case.number, "000000").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 429]
+    assert "查询过于频繁" in _look_up(client, case.number, PERSON.id_number[-6:]).content.decode()
