@@ -123,7 +123,7 @@ def test_api_assign_a_step_to_a_member_of_the_department(client, accepted, revie
     login(client, reviewer_a)
     before = frozen(accepted)
     refused(post(client, accepted, "steps/assign", {"user_id": reviewer_b.pk}), 422,
-            "validation_error", ["to_user_id"])
+            "validation_error", ["user_id"])
     refused(post(client, accepted, "steps/assign", {"user_id": "x"}), 422,
             "validation_error", ["user_id"])
     assert frozen(accepted) == before
@@ -133,9 +133,6 @@ def test_api_assign_a_step_to_a_member_of_the_department(client, accepted, revie
                                   "note": "审核 → 张审核"}
 
 
-@pytest.mark.xfail(strict=True, reason="api.py step_assign/step_hand_over send `user_id` to "
-                   "the service's `to_user_id`; the error names the service's argument, not "
-                   "the field of the request")
 def test_api_names_the_field_of_the_request_when_a_step_goes_to_the_wrong_person(
         client, accepted, reviewer_a, reviewer_b):
     response = post(login(client, reviewer_a), accepted, "steps/assign",
@@ -148,7 +145,7 @@ def test_api_hand_a_step_over_and_take_it_back(client, accepted, reviewer_a, col
     login(client, reviewer_a)
     before = frozen(accepted)
     refused(post(client, accepted, "steps/hand-over", {"user_id": reviewer_a.pk}), 422,
-            "validation_error", ["to_user_id"])
+            "validation_error", ["user_id"])
     assert frozen(accepted) == before
     body = ok(post(client, accepted, "steps/hand-over",
                    {"user_id": colleague.pk, "note": "请协助核查"}))

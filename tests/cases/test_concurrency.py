@@ -92,7 +92,7 @@ def test_two_reviewers_completing_the_same_step_at_once_one_wins(
         lambda: case_step_complete(case=case, opinion="同意", by=first),
         lambda: case_step_complete(case=case, opinion="不同意", by=second),
     ])
-    assert sum(isinstance(r, CaseStateError) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
     assert AuditEntry.objects.filter(action="cases.step_completed").count() == 1
     review = case.steps.get(name="审核")
     winner = first if isinstance(results[0], Case) else second
@@ -132,10 +132,6 @@ def test_two_reviewers_completing_a_step_of_the_revision_they_saw_one_wins_one_c
         "done", "done", "active", "waiting"]
 
 
-@pytest.mark.xfail(strict=True, reason="services/steps.py case_step_complete completes "
-                   "whichever step is in hand when it gets the lock: without "
-                   "expected_revision the loser of the race completes the next step (审核) "
-                   "with the opinion written for 承办")
 def test_two_reviewers_completing_the_same_step_of_a_longer_process_at_once_one_wins(
         clerk, department_a):
     item = _four_steps(department_a)
@@ -147,4 +143,7 @@ def test_two_reviewers_completing_the_same_step_of_a_longer_process_at_once_one_
         lambda: case_step_complete(case=case, opinion="承办意见:不同意", by=second),
     ])
     assert sum(isinstance(r, Case) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
     assert case.steps.get(name="审核").status == "active"
+    assert list(case.steps.filter(status="done").values_list("name", flat=True)) == [
+        "受理", "承办"]

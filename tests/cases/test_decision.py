@@ -407,9 +407,6 @@ def test_silent_consent_is_refused_on_a_case_not_past_its_legal_limit(today, sil
         assert frozen(case) == before
 
 
-@pytest.mark.xfail(strict=True, reason="services/decision.py cases_apply_silent_consent and "
-                   "case_silent_consent compare the legal_due stored when the case was "
-                   "suspended; the clock is stopped, so the limit has not passed")
 def test_silent_consent_waits_while_the_clock_is_stopped(today, silent_item, clerk,
                                                          reviewer_a):
     case = case_intake(item=silent_item, applicant=PERSON, received=all_of(silent_item),
@@ -558,9 +555,6 @@ def test_the_materials_arriving_resume_the_clock_and_move_the_deadline_by_the_pa
     assert AuditEntry.objects.filter(action="cases.materials_completed").count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="notifications.py _supplement_requested lists only the "
-                   "missing materials marked required; an optional material the department "
-                   "asks for is left out of the applicant's one-time notice")
 def test_the_applicants_notice_names_every_material_the_department_asks_for(
         accepted, reviewer_a, item_a):
     asked = {material(item_a, "营业执照复印件"), material(item_a, "食品安全管理制度")}

@@ -113,9 +113,6 @@ def test_a_joint_case_with_a_short_promise_still_gives_a_co_department_one_day(
     assert (task.budget_days, task.due_on) == (1, date(2026, 10, 8))
 
 
-@pytest.mark.xfail(strict=True, reason="services/lifecycle.py create_handling_rows creates the "
-                   "co-departments' tasks only when case_type is joint; a joint item taken in "
-                   "as a supplement case (case_type supplement) never gets them")
 def test_a_joint_item_accepted_pending_supplement_still_waits_for_its_co_departments(
         today, joint_item, clerk, reviewer_a):
     key = {m.pk for m in joint_item.current_version.materials.filter(is_key=True)}

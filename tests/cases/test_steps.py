@@ -171,12 +171,12 @@ def test_a_step_goes_only_to_an_active_member_of_the_cases_department(
     before = frozen(case)
     with pytest.raises(ValidationFailed) as assigning:
         case_step_assign(case=case, to_user_id=target, by=chief)
-    assert list(assigning.value.fields) == ["to_user_id"]
+    assert list(assigning.value.fields) == ["user_id"]
     case_step_take(case=case, by=chief)
     held = frozen(case)
     with pytest.raises(ValidationFailed) as handing:
         case_step_hand_over(case=case, to_user_id=target, note="", by=chief)
-    assert list(handing.value.fields) == ["to_user_id"]
+    assert list(handing.value.fields) == ["user_id"]
     assert frozen(case) == held
     assert before[1] != held[1]  # only the take changed the step
     assert failures("cases.step_assign") == failures("cases.step_hand_over") == 1
@@ -225,7 +225,7 @@ def test_handing_a_step_to_its_holder_is_refused(case, reviewer_a):
     before = frozen(case)
     with pytest.raises(ValidationFailed) as refused:
         case_step_hand_over(case=case, to_user_id=reviewer_a.pk, note="", by=reviewer_a)
-    assert "to_user_id" in refused.value.fields
+    assert "user_id" in refused.value.fields
     assert frozen(case) == before
 
 
@@ -318,6 +318,19 @@ def test_a_stale_revision_is_refused_when_completing_a_step(case, reviewer_a):
                            expected_revision=case.revision - 1)
     assert not isinstance(refused.value, CaseStateError)
     assert frozen(case) == before
+
+
+def test_a_step_completed_meanwhile_by_someone_else_is_a_conflict_not_the_next_step(
+        today, four_step_item, clerk, reviewer_a, colleague):
+    seen = case_intake(item=four_step_item, applicant=PERSON, by=clerk,
+                       received={m.pk for m in four_step_item.current_version.materials.all()})
+    case_step_complete(case=Case.objects.get(pk=seen.pk), opinion="承办:同意", by=colleague)
+    before = frozen(seen)
+    with pytest.raises(Conflict) as refused:
+        case_step_complete(case=seen, opinion="承办:不同意", by=reviewer_a)
+    assert seen.number in refused.value.message
+    assert frozen(seen) == before
+    assert seen.steps.get(name="审核").status == "active"
 
 
 def test_the_decision_waits_for_the_earlier_steps_and_names_them(

@@ -18,29 +18,29 @@ class ReadOnlyInline(admin.TabularInline):
 
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    readonly_fields = ["kind", "at", "by", "note"]
+    readonly_fields = ("kind", "at", "by", "note")
 
 
 class CasePauseInline(ReadOnlyInline):
     model = CasePause
-    readonly_fields = ["kind", "reason", "start", "end", "expected_working_days"]
+    readonly_fields = ("kind", "reason", "start", "end", "expected_working_days")
 
 
 class CaseStepInline(ReadOnlyInline):
     model = CaseStep
-    fields = readonly_fields = ["position", "name", "status", "assignee", "due_on",
-                                "completed_at", "opinion"]
+    fields = readonly_fields = ("position", "name", "status", "assignee", "due_on",
+                                "completed_at", "opinion")
 
 
 class JointTaskInline(ReadOnlyInline):
     model = JointTask
-    fields = readonly_fields = ["department", "status", "budget_days", "due_on", "opinion"]
+    fields = readonly_fields = ("department", "status", "budget_days", "due_on", "opinion")
 
 
 class CaseExtensionInline(ReadOnlyInline):
     model = CaseExtension
-    fields = readonly_fields = ["working_days", "reason", "status", "requested_by",
-                                "decided_by", "decision_note"]
+    fields = readonly_fields = ("working_days", "reason", "status", "requested_by",
+                                "decided_by", "decision_note")
 
 
 @admin.register(Case)

@@ -46,16 +46,18 @@ class IntakeForm(forms.Form):
                                         choices=AcceptanceMode.choices,
                                         initial=AcceptanceMode.STANDARD, required=False,
                                         widget=forms.RadioSelect)
-
-    def clean_acceptance_mode(self):
-        return self.cleaned_data["acceptance_mode"] or AcceptanceMode.STANDARD
     commitment_signed = forms.BooleanField(
         label=_("The applicant signed the written commitment that the conditions are met"),
         required=False)
 
     def __init__(self, *args, materials=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["received"].choices = [(m.pk, m.name) for m in materials]
+        received = self.fields["received"]
+        assert isinstance(received, forms.ChoiceField)
+        received.choices = [(m.pk, m.name) for m in materials]
+
+    def clean_acceptance_mode(self):
+        return self.cleaned_data["acceptance_mode"] or AcceptanceMode.STANDARD
 
 
 class CaseActionForm(forms.Form):
@@ -64,6 +66,11 @@ class CaseActionForm(forms.Form):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+
+    def set_choices(self, name: str, choices: list) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
 
 class DecideForm(CaseActionForm):
@@ -80,8 +87,8 @@ class DecideForm(CaseActionForm):
         super().__init__(*args, case=case, **kwargs)
         if case is not None:
             offered = set(case.item_version.delivery_modes) or {DeliveryMode.WINDOW}
-            self.fields["delivery_mode"].choices = [c for c in DeliveryMode.choices
-                                                    if c[0] in offered]
+            self.set_choices("delivery_mode", [c for c in DeliveryMode.choices
+                                               if c[0] in offered])
 
 
 class OpinionForm(CaseActionForm):
@@ -100,7 +107,7 @@ class ColleagueForm(CaseActionForm):
             colleagues = get_user_model().objects.filter(
                 department_id=case.department_id, is_active=True,
                 role__in=DEPARTMENT_ROLES).order_by("full_name", "username")
-            self.fields["user"].choices = [(u.pk, str(u)) for u in colleagues]
+            self.set_choices("user", [(u.pk, str(u)) for u in colleagues])
 
 
 class MaterialsForm(CaseActionForm):
@@ -117,7 +124,7 @@ class MaterialsForm(CaseActionForm):
             rows = case.materials.select_related("material").order_by("material__position")
             rows = (rows.filter(received=False, due_on__isnull=False) if self.tolerated_only
                     else rows.filter(received=True))
-            self.fields["materials"].choices = [(r.material_id, r.material.name) for r in rows]
+            self.set_choices("materials", [(r.material_id, r.material.name) for r in rows])
 
 
 class ToleratedMaterialsForm(MaterialsForm):
@@ -185,7 +192,7 @@ class QueueFilterForm(forms.Form):
                                   widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and end < start:
             self.add_error("received_to", _("The end date is before the start date."))

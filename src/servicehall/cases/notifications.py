@@ -48,8 +48,10 @@ def _accepted(case: Case, **fields) -> str:
         accepted=_day(case.accepted_on), **fields)
 
 
-def _supplement_requested(case: Case, **fields) -> str:
-    missing = case.materials.filter(received=False, material__is_required=True).order_by(
+def _supplement_requested(case: Case, *, materials: list[str] | None = None, **fields) -> str:
+    """Every missing required material at intake; exactly the ones asked for later."""
+    missing = materials or case.materials.filter(
+        received=False, material__is_required=True).order_by(
         "material__position").values_list("material__name", flat=True)
     return _("Dear {name}, your application for “{item}” (case number {number}) still lacks: "
              "{materials}. Please bring all of them together; the time limit starts on the day "
@@ -101,15 +103,16 @@ TEXTS = {ACCEPTED: _accepted, SUPPLEMENT_REQUESTED: _supplement_requested, RETUR
          REVOKED: _revoked}
 
 
-def notify_applicant(case: Case, event: str) -> OutboxMessage | None:
+def notify_applicant(case: Case, event: str, **details) -> OutboxMessage | None:
     """Put the SMS for `event` into the outbox, in the hall's language; nothing when the case
-    has no phone number. Call it inside the transaction of the change."""
+    has no phone number. Call it inside the transaction of the change. `details` go to the
+    text of the event (e.g. the materials a later supplement request names)."""
     if event not in TEXTS:
         raise ValueError(f"no applicant message for event {event!r}")
     if not case.phone.strip():
         return None
     with translation.override(settings.LANGUAGE_CODE):
         text = TEXTS[event](case, name=_name(case), item=case.item_version.name,
-                            number=case.number)
+                            number=case.number, **details)
     return enqueue(center=case.center, channel=MessageChannel.SMS, recipient=case.phone,
                    body=f"【{case.center.name}】{text}", event=f"cases.{event}", obj=case)

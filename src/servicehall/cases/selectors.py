@@ -25,8 +25,8 @@ def _case_rows(user) -> Q:
     """The user's own scope, plus the joint cases their department works on."""
     scope = visible_rows(user)
     if user.is_authenticated and user.role in DEPARTMENT_ROLES and user.department_id:
-        scope |= Q(center_id=user.center_id) & Exists(JointTask.objects.filter(
-            case=OuterRef("pk"), department_id=user.department_id))
+        scope |= Q(Exists(JointTask.objects.filter(
+            case=OuterRef("pk"), department_id=user.department_id)), center_id=user.center_id)
     return scope
 
 
@@ -59,8 +59,9 @@ def _queue_filter(user, queue: str) -> Q:
     if queue == Queue.MINE:
         mine = Q(current_assignee_id=user.pk, status__in=OPEN_STATUSES)
         if user.department_id:
-            mine |= Q(status__in=OPEN_STATUSES) & Exists(JointTask.objects.filter(
-                case=OuterRef("pk"), department_id=user.department_id, status=TaskStatus.OPEN))
+            mine |= Q(Exists(JointTask.objects.filter(
+                case=OuterRef("pk"), department_id=user.department_id, status=TaskStatus.OPEN)),
+                status__in=OPEN_STATUSES)
         return mine
     return Q(status=CaseStatus.IN_PROGRESS, current_step__isnull=False,
              current_assignee__isnull=True, department_id=user.department_id)

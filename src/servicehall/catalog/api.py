@@ -187,7 +187,7 @@ def create_item(request, payload: ItemCreate):
 def update_item(request, code: str, payload: ItemUpdate):
     item = selectors.item_for_staff(user=request.user, code=code)
     current = selectors.version_detail(version_id=item.current_version_id)
-    files = {m.name: m.sample_file.name for m in current.materials.all() if m.sample_file}
+    files = {m.name: str(m.sample_file.name) for m in current.materials.all() if m.sample_file}
     item = services.item_update(item=item, elements=payload.elements.to_elements(files),
                                 by=request.user, expected_version=payload.expected_version,
                                 change_note=payload.change_note)

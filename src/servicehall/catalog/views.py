@@ -78,7 +78,7 @@ def guide_form_download(request, material_id: int):
     if not material.sample_file:
         raise Http404(_("This material has no blank form."))
     return FileResponse(material.sample_file.open("rb"), as_attachment=True,
-                        filename=material.sample_file.name.rsplit("/", 1)[-1])
+                        filename=str(material.sample_file.name).rsplit("/", 1)[-1])
 
 
 @login_required

@@ -98,7 +98,7 @@ def case_decide(*, case: Case, decision: str, note: str, by, certificate_number:
 def case_silent_consent(*, case: Case, today) -> Case:
     """逾期默认 (seed 003): the legal limit passed without a decision on an item that allows it;
     the application is approved by law. Run by the system, never by a person."""
-    case = locked(case, allowed=JOINT_WORKING_STATUSES)
+    case = locked(case, allowed=DECIDABLE_STATUSES)  # a stopped clock never runs out
     if not case.item_version.silent_consent or case.legal_due is None or case.legal_due >= today:
         raise CaseStateError(_("Case {number} is not past a legal limit with silent consent.")
                              .format(number=case.number))
@@ -110,7 +110,7 @@ def case_silent_consent(*, case: Case, today) -> Case:
 def cases_apply_silent_consent(*, today) -> list[str]:
     """Every open case past its legal limit on an item with silent consent; each in its own
     transaction. Returns the case numbers approved."""
-    due = Case.objects.filter(status__in=JOINT_WORKING_STATUSES, legal_due__lt=today,
+    due = Case.objects.filter(status__in=DECIDABLE_STATUSES, legal_due__lt=today,
                               item_version__silent_consent=True).order_by("legal_due", "pk")
     return [case_silent_consent(case=case, today=today).number for case in due]
 

@@ -63,6 +63,7 @@ def case_request_supplement(*, case: Case, material_ids: set[int], note: str, by
     if not material_ids or len(rows) != len(set(material_ids)):
         raise ValidationFailed(fields={"material_ids": [_("Tick the materials of this case "
                                                           "that are lacking.")]})
+    rows.sort(key=lambda row: row.material.position)
     names = "、".join(row.material.name for row in rows)
     earlier = case.events.filter(kind=EventKind.SUPPLEMENT_REQUESTED).count()
     before, today = audit.snapshot(case), businessday.today()
@@ -79,7 +80,7 @@ def case_request_supplement(*, case: Case, material_ids: set[int], note: str, by
     case = save_transition(case, kind=EventKind.SUPPLEMENT_REQUESTED, by=by,
                            note=f"{names} {note.strip()}".strip(),
                            action="cases.supplement_requested", before=before, today=today)
-    notify_applicant(case, SUPPLEMENT_REQUESTED)
+    notify_applicant(case, SUPPLEMENT_REQUESTED, materials=[r.material.name for r in rows])
     return case
 
 

@@ -49,7 +49,8 @@ def case_joint_task_complete(*, case: Case, opinion: str, by, department_id: int
     """A co-department records its opinion and finishes its share of the joint case."""
     case = locked(case, allowed=JOINT_WORKING_STATUSES)
     department_id = department_id or getattr(by, "department_id", None)
-    task = case.joint_tasks.select_for_update().filter(department_id=department_id).first()
+    task = (case.joint_tasks.select_for_update().filter(department_id=department_id).first()
+            if department_id else None)
     if task is None:
         raise NotFound(_("Your department has no task on case {number}.").format(
             number=case.number))

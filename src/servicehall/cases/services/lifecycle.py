@@ -2,6 +2,8 @@
 after an appeal): its copy of the item's steps and its co-departments' tasks, and, once its
 clock runs, the first step in the department's pool."""
 
+from servicehall.catalog.choices import ProcessingType
+
 from ..choices import CaseType
 from ..models import Case
 from .joint import create_joint_tasks, schedule_joint_tasks
@@ -12,8 +14,10 @@ TYPE_OF_ACCEPTED_ITEM = {"immediate": CaseType.IMMEDIATE, "promised": CaseType.P
 
 
 def create_handling_rows(case: Case, *, by) -> None:
+    """Steps for every accepted case; co-department tasks for a joint item, also when it was
+    taken in pending supplement."""
     create_steps(case, by=by)
-    if case.case_type == CaseType.JOINT:
+    if case.item_version.processing_type == ProcessingType.JOINT:
         create_joint_tasks(case)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from servicehall.accounts.choices import DEPARTMENT_ROLES, Role
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
-from servicehall.core.errors import PermissionDenied, ValidationFailed
+from servicehall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from servicehall.core.permissions import require_perm
 
 from ..choices import CaseStatus, EventKind, StepStatus
@@ -54,8 +54,8 @@ def close_open_steps(case: Case, *, by) -> None:
     now = businessday.now()
     open_steps = case.steps.exclude(status=StepStatus.DONE)
     last = open_steps.order_by("-position").first()
-    open_steps.exclude(pk=getattr(last, "pk", None)).update(status=StepStatus.SKIPPED)
     if last is not None:
+        open_steps.exclude(pk=last.pk).update(status=StepStatus.SKIPPED)
         CaseStep.objects.filter(pk=last.pk).update(status=StepStatus.DONE, completed_at=now,
                                                    completed_by=by)
     mirror_current_step(case, None)
@@ -109,7 +109,7 @@ def case_step_assign(*, case: Case, to_user_id: int, by) -> Case:
     if by is not None and not _may_act_for(by, step):
         raise PermissionDenied(_("Only the holder of the step or the chief representative may "
                                  "reassign it."))
-    to = _colleague(case, to_user_id, "to_user_id")
+    to = _colleague(case, to_user_id, "user_id")
     step.assignee, step.handed_over_by = to, None
     return _step_change(case, step, kind=EventKind.STEP_ASSIGNED, by=by,
                         note=f"{step.name} → {to}", action="cases.step_assigned",
@@ -138,9 +138,9 @@ def case_step_hand_over(*, case: Case, to_user_id: int, note: str, by) -> Case:
     step, before = _active_step(case), audit.snapshot(case)
     if by is not None and not _may_act_for(by, step):
         raise PermissionDenied(_("Only the holder of the step may hand it over."))
-    to = _colleague(case, to_user_id, "to_user_id")
+    to = _colleague(case, to_user_id, "user_id")
     if to.pk == step.assignee_id:
-        raise ValidationFailed(fields={"to_user_id": [_("The step is already with {user}.")
+        raise ValidationFailed(fields={"user_id": [_("The step is already with {user}.")
                                                       .format(user=to)]})
     step.assignee, step.handed_over_by = to, by
     return _step_change(case, step, kind=EventKind.STEP_HANDED_OVER, by=by,
@@ -165,10 +165,16 @@ def case_step_take_back(*, case: Case, by) -> Case:
 def case_step_complete(*, case: Case, opinion: str, by,
                        expected_revision: int | None = None) -> Case:
     """Finish the step in hand with an opinion; the next step goes to the department's pool.
-    The last step is the decision itself (`case_decide`)."""
+    The last step is the decision itself (`case_decide`). The step the caller saw in hand is
+    the one completed: if another reviewer completed it meanwhile, that is a conflict, never
+    an opinion written for one step landing on the next."""
+    seen_step_id = case.current_step_id
     case = locked(case, allowed=HANDLING_STATUSES, expected_revision=expected_revision)
     require_perm(by, "cases.handle_case", case)
     step, before = _active_step(case), audit.snapshot(case)
+    if seen_step_id is not None and step.pk != seen_step_id:
+        raise Conflict(_("The step you opened was completed by someone else meanwhile; reload "
+                         "case {number} and check its new step.").format(number=case.number))
     if by is not None and not _may_act_for(by, step):
         raise PermissionDenied(_("Step “{step}” is held by {user}.").format(
             step=step.name, user=step.assignee))
