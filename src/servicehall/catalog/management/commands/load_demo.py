@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from servicehall.cases.demo import demo_has_cases
 from servicehall.catalog.demo.loader import DEMO_PASSWORD, LOGINS, demo_exists, load_demo
 
 
@@ -8,10 +9,15 @@ class Command(BaseCommand):
     help = "Build the demo hall (safe to re-run: an existing hall is left untouched)."
 
     def handle(self, *args, **options):
-        if demo_exists():
-            self.stdout.write("The demo hall is already loaded; nothing to do.")
-        else:
+        loaded = not demo_exists()
+        if loaded:
             load_demo(log=self.stdout.write)
+        else:
+            self.stdout.write("The demo hall is already loaded.")
+        if not demo_has_cases():  # a year of cases, for a new hall or one without any
+            call_command("load_demo_cases", stdout=self.stdout)
+            loaded = True
+        if loaded:
             call_command("audit_verify", stdout=self.stdout)
         self.print_logins()
 
