@@ -634,3 +634,39 @@ def test_materials_complete_only_ends_a_wait_for_materials(accepted, reviewer_a,
         case_materials_complete(case=accepted, by=clerk)
     assert accepted.number in refused.value.message
     assert frozen(accepted) == before
+
+
+@pytest.mark.xfail(strict=True, reason="services/decision.py cases_apply_silent_consent lets the "
+                   "CaseStateError of a case decided after its query ran escape, so one case "
+                   "decided meanwhile stops the run for every case after it")
+def test_a_case_decided_while_silent_consent_runs_is_left_alone_and_the_rest_approved(
+        today, silent_item, clerk, reviewer_a, monkeypatch):
+    from servicehall.cases.services import decision
+
+    first, second = (case_intake(item=silent_item, applicant=PERSON, by=clerk,
+                                 received=all_of(silent_item)) for _ in range(2))
+    second = to_decision(second, reviewer_a)
+    today.day = date(2026, 11, 4)
+    real = decision.case_silent_consent
+
+    def reviewer_decides_the_second_meanwhile(*, case, today):
+        if case.pk == first.pk:
+            case_decide(case=second, decision="denied", note="不符合规划", by=reviewer_a)
+        return real(case=case, today=today)
+
+    monkeypatch.setattr(decision, "case_silent_consent", reviewer_decides_the_second_meanwhile)
+    assert cases_apply_silent_consent(today=today.day) == [first.number]
+    second.refresh_from_db()
+    assert second.decision == "denied"
+
+
+@pytest.mark.xfail(strict=True, reason="notifications.py _supplement_requested tells the "
+                   "applicant of a later request that the time limit starts when the materials "
+                   "are complete; after acceptance the clock only pauses and then resumes")
+def test_a_later_supplement_notice_does_not_promise_a_fresh_time_limit(accepted, reviewer_a,
+                                                                      item_a):
+    case_request_supplement(case=accepted, material_ids={material(item_a, "营业执照复印件").pk},
+                            note="", by=reviewer_a)
+    body = sms("supplement_requested").get().body
+    assert "营业执照复印件" in body
+    assert "自材料补齐之日起计算" not in body, body

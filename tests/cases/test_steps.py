@@ -415,3 +415,19 @@ def test_a_completed_case_leaves_my_desk(case, reviewer_a):
     case_decide(case=case, decision="approved", note="", by=reviewer_a)
     assert not selectors.cases_for_staff(user=reviewer_a, queue="mine").exists()
     assert not selectors.cases_for_staff(user=reviewer_a, queue="department").exists()
+
+
+def test_a_case_without_a_process_has_no_step_to_take(today, department_a, make_item, clerk,
+                                                     reviewer_a):
+    item = make_item(department_a, "SCJG-0041", main_item="食品经营许可证补办",
+                     processing_type="immediate", promised_limit=0, steps=[])
+    case = case_intake(item=item, applicant=PERSON, by=clerk,
+                       received={m.pk for m in item.current_version.materials.all()})
+    assert not case.steps.exists() and case.current_step is None
+    before = frozen(case)
+    for act in (lambda: case_step_take(case=case, by=reviewer_a),
+                lambda: case_step_complete(case=case, opinion="同意", by=reviewer_a)):
+        with pytest.raises(CaseStateError) as refused:
+            act()
+        assert case.number in refused.value.message
+    assert frozen(case) == before
