@@ -19,8 +19,7 @@ from ..choices import (
 )
 from ..models import Case, CasePause, Irregularity
 from ..notifications import ACCEPTED, RETURNED, SUPPLEMENT_REQUESTED, notify_applicant
-from .common import CaseStateError, locked, save_transition
-from .common import require_text as _require_text
+from .common import CaseStateError, locked, require_text, save_transition
 from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
 
 
@@ -108,7 +107,7 @@ def case_return_review(*, case: Case, confirm: bool, note: str, by) -> Case:
     alone: the return stands, or the case is accepted today."""
     case = locked(case, allowed={CaseStatus.RETURN_REVIEW})
     require_perm(by, "cases.handle_case", case)
-    _require_text(note, "note", _("Explain the review's conclusion."))
+    require_text(note, "note", _("Explain the review's conclusion."))
     before, today = audit.snapshot(case), businessday.today()
     if confirm:
         case.status, case.case_type = CaseStatus.RETURNED, CaseType.RETURNED
@@ -153,7 +152,7 @@ def case_suspend(*, case: Case, kind: str, reason: str, by,
     stops until the case resumes, and the paused days move the deadlines."""
     case = locked(case, allowed={CaseStatus.IN_PROGRESS})
     require_perm(by, "cases.handle_case", case)
-    _require_text(reason, "reason", _("A suspension states its reason."))
+    require_text(reason, "reason", _("A suspension states its reason."))
     if kind not in PauseKind.values or kind == PauseKind.REPORTED_UP:
         raise ValidationFailed(fields={"kind": [_("Choose a special procedure.")]})
     return _pause(case, kind=kind, reason=reason, expected_working_days=expected_working_days,
@@ -173,7 +172,7 @@ def case_report_up(*, case: Case, authority: str, by) -> Case:
     """Forwarded to a higher authority: the hall's clock pauses until the answer arrives."""
     case = locked(case, allowed={CaseStatus.IN_PROGRESS})
     require_perm(by, "cases.handle_case", case)
-    _require_text(authority, "authority", _("Name the authority the case goes to."))
+    require_text(authority, "authority", _("Name the authority the case goes to."))
     return _pause(case, kind=PauseKind.REPORTED_UP, reason=authority,
                   expected_working_days=None, by=by, status=CaseStatus.REPORTED_UP,
                   event=EventKind.SUSPENDED, action="cases.reported_up")
@@ -183,7 +182,7 @@ def case_report_up(*, case: Case, authority: str, by) -> Case:
 def case_report_answered(*, case: Case, answer: str, by) -> Case:
     case = locked(case, allowed={CaseStatus.REPORTED_UP})
     require_perm(by, "cases.handle_case", case)
-    _require_text(answer, "answer", _("Record the higher authority's answer."))
+    require_text(answer, "answer", _("Record the higher authority's answer."))
     return _resume(case, by=by, note=answer, action="cases.report_answered")
 
 
@@ -192,7 +191,7 @@ def case_appeal(*, case: Case, reason: str, by) -> Case:
     """The applicant disagrees with a return and appeals to the business section."""
     case = locked(case, allowed={CaseStatus.RETURNED})
     require_perm(by, "cases.appeal", case)
-    _require_text(reason, "reason", _("State why the applicant appeals."))
+    require_text(reason, "reason", _("State why the applicant appeals."))
     before, today = audit.snapshot(case), businessday.today()
     case.status, case.appeal_reason = CaseStatus.UNDER_APPEAL, reason
     return save_transition(case, kind=EventKind.APPEALED, by=by, note=reason, before=before,
@@ -206,7 +205,7 @@ def case_appeal_decide(*, case: Case, result: str, note: str, by) -> Case:
     require_perm(by, "cases.decide_appeal", case)
     if result not in AppealResult.values:
         raise ValidationFailed(fields={"result": [_("Uphold or re-open.")]})
-    _require_text(note, "note", _("Explain the appeal decision."))
+    require_text(note, "note", _("Explain the appeal decision."))
     before, today = audit.snapshot(case), businessday.today()
     case.appeal_result = result
     if result == AppealResult.UPHELD:
@@ -231,7 +230,7 @@ def case_mark_urgent(*, case: Case, reason: str, by) -> Case:
     """急办件: designated by the business section or a leader; first in every list."""
     case = locked(case, allowed=OPEN_STATUSES)
     require_perm(by, "cases.mark_urgent", case)
-    _require_text(reason, "reason", _("State why the case is urgent."))
+    require_text(reason, "reason", _("State why the case is urgent."))
     before, today = audit.snapshot(case), businessday.today()
     case.is_urgent, case.urgent_reason = True, reason
     return save_transition(case, kind=EventKind.MARKED_URGENT, by=by, note=reason,
