@@ -147,3 +147,107 @@ def test_two_reviewers_completing_the_same_step_of_a_longer_process_at_once_one_
     assert case.steps.get(name="审核").status == "active"
     assert list(case.steps.filter(status="done").values_list("name", flat=True)) == [
         "受理", "承办"]
+
+
+@pytest.fixture
+def chief(department_a):
+    from servicehall.accounts.choices import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(role=Role.CHIEF_REPRESENTATIVE, center=department_a.center,
+                       department=department_a)
+
+
+def _one_winner(results, *, loser=CaseStateError):
+    assert sum(isinstance(r, loser) for r in results) == 1, results
+    assert sum(not isinstance(r, Exception) for r in results) == 1, results
+
+
+def test_a_reviewer_deciding_while_silent_consent_runs_leaves_one_decision(
+        department_a, clerk, reviewer_a, monkeypatch):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from servicehall.cases.services import case_silent_consent
+    from servicehall.catalog import services as catalog_services
+    from tests.factories import elements
+
+    day = [date(2026, 9, 30)]
+    monkeypatch.setattr(timezone, "localdate", lambda *a: day[0])
+    item = catalog_services.item_create(department=department_a, code="SCJG-0050", by=None,
+                                        elements=elements(silent_consent=True))
+    case = to_decision(case_intake(item=item, applicant=PERSON, by=clerk,
+                                   received={m.pk for m in item.current_version.materials.all()}),
+                       reviewer_a)
+    day[0] = date(2026, 11, 4)  # the legal limit ran out on 11-03
+    results = _run_at_once([
+        lambda: case_decide(case=case, decision="denied", note="不符合规划", by=reviewer_a),
+        lambda: case_silent_consent(case=case, today=day[0]),
+    ])
+    _one_winner(results)
+    assert AuditEntry.objects.filter(action__in=["cases.decided", "cases.silent_consent"],
+                                     outcome="success").count() == 1
+    assert case.events.filter(kind__in=["decided", "silent_consent"]).count() == 1
+    case.refresh_from_db()
+    assert case.status == "completed"
+
+
+def test_two_extension_requests_at_once_leave_one_pending(item_a, clerk, all_materials,
+                                                          reviewer_a, chief):
+    from servicehall.cases.models import CaseExtension
+    from servicehall.cases.services import case_extension_request
+
+    case = case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+    results = _run_at_once([
+        lambda: case_extension_request(case=case, working_days=5, reason="专家论证",
+                                       by=reviewer_a),
+        lambda: case_extension_request(case=case, working_days=3, reason="现场核查",
+                                       by=chief),
+    ])
+    _one_winner(results, loser=Conflict)
+    assert CaseExtension.objects.filter(case=case, status="pending").count() == 1
+    assert AuditEntry.objects.filter(action="cases.extension_requested").count() == 1
+
+
+def test_two_staff_handing_over_one_result_at_once_deliver_it_once(
+        department_a, clerk, reviewer_a, make_user):
+    from servicehall.accounts.choices import Role
+    from servicehall.cases.services import case_deliver
+    from servicehall.catalog import services as catalog_services
+    from tests.factories import elements
+
+    item = catalog_services.item_create(department=department_a, code="SCJG-0040", by=None,
+                                        elements=elements(delivery_modes=["window", "post"]))
+    case = case_decide(case=to_decision(case_intake(
+        item=item, applicant=PERSON, by=clerk,
+        received={m.pk for m in item.current_version.materials.all()}), reviewer_a),
+        decision="approved", note="", by=reviewer_a)
+    other_clerk = make_user(Role.WINDOW_STAFF, username="clerk_2")
+    results = _run_at_once([
+        lambda: case_deliver(case=case, mode="window", by=clerk),
+        lambda: case_deliver(case=case, mode="post", tracking_number="SF1", by=other_clerk),
+    ])
+    _one_winner(results)
+    assert AuditEntry.objects.filter(action="cases.delivered").count() == 1
+    case.refresh_from_db()
+    assert case.visits == (2 if case.delivery_mode == "window" else 1)
+
+
+def test_confirming_and_overturning_one_return_at_once_leaves_one_outcome(
+        item_a, clerk, reviewer_a, chief):
+    from servicehall.cases.services import case_return_review
+    from servicehall.core.models import OutboxMessage
+
+    case = case_intake(item=item_a, applicant=PERSON, received=set(), by=clerk,
+                       outcome="return_review", return_reasons=["conditions_not_met"])
+    results = _run_at_once([
+        lambda: case_return_review(case=case, confirm=True, note="确认退回", by=reviewer_a),
+        lambda: case_return_review(case=case, confirm=False, note="改为受理", by=chief),
+    ])
+    _one_winner(results)
+    assert AuditEntry.objects.filter(
+        action__in=["cases.return_confirmed", "cases.return_overturned"]).count() == 1
+    assert OutboxMessage.objects.filter(object_id=str(case.pk)).count() == 1
+    case.refresh_from_db()
+    assert case.steps.exists() == (case.status == "in_progress")
