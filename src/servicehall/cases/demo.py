@@ -423,16 +423,10 @@ class Planner:
                   tolerated: list[int] | None = None) -> list[Act]:
         """From the clock start to the decision and the delivery."""
         rng = self.rng
-        if info.kind == "immediate":
-            acts = []
-            c = start
-            if tolerated:
-                c = c.after(rng.randint(1, 3))
-                acts.append(self.act(c, "tolerated", material_ids=tolerated))
-            c = c.later(5, 40)
-            acts.append(self.act(c, "decide", decision=Decision.APPROVED, note="",
-                                 delivery=fate.delivery))
-            return acts + self._delivery_acts(fate, c)
+        if info.kind == "immediate":  # decided at the counter
+            c = start.later(5, 40)
+            return [self.act(c, "decide", decision=Decision.APPROVED, note="",
+                             delivery=fate.delivery), *self._delivery_acts(fate, c)]
         p = info.promised_working
         target = {"early": rng.randint(max(0, p // 3), max(0, p - 1)) if p > 0 else 0,
                   "due": p, "late": p + rng.randint(1, 3)}[fate.timing]
@@ -484,9 +478,9 @@ class Planner:
         if pause_after == len(middle):
             c = self._pause(acts, fate, info, c.later(5, 60), start, shares)
         c = c.after(shares[-1])
-        decision_note = {Decision.APPROVED: "",
-                         Decision.APPROVED_WITH_CONDITIONS: rng.choice(CONDITIONS),
-                         Decision.DENIED: rng.choice(DENIALS)}[fate.decision]
+        decision_note: str = {Decision.APPROVED.value: "",
+                         Decision.APPROVED_WITH_CONDITIONS.value: rng.choice(CONDITIONS),
+                         Decision.DENIED.value: rng.choice(DENIALS)}[fate.decision]
         acts.append(self.act(c, "decide", decision=fate.decision, note=decision_note,
                              delivery=fate.delivery))
         if fate.decision != Decision.DENIED:
@@ -579,7 +573,9 @@ def demo_staff(center: Center, departments: list[Department]) -> Staff:
 # The replay
 # --------------------------------------------------------------------------------------------
 
-# Open states the queues must show at the end, as (fate, the act the plan stops after).
+# What the demo must show when the replay stops, as (fate, the act its plan stops after; ""
+# for the whole story): open cases in every state, so that the queues have work, and a
+# returned and a revoked case.
 OPEN_AT_END = (
     ("standard", "intake"),  # in the department's pool
     ("standard", "take"),  # held by a reviewer
@@ -855,7 +851,7 @@ def _finish_timestamps(center: Center) -> None:
                                         attempt_log__isnull=True).values_list("pk", "sent_at")
     OutboxAttempt.objects.bulk_create(
         (OutboxAttempt(message_id=pk, at=at, ok=True, duration_ms=rng.randint(60, 400))
-         for pk, at in sent.iterator()), batch_size=2000)
+         for pk, at in sent.iterator() if at is not None), batch_size=2000)
 
 
 def summary(center: Center) -> dict:
@@ -870,7 +866,8 @@ def summary(center: Center) -> dict:
         "immediate_share": cases.filter(case_type=CaseType.IMMEDIATE).count()
         / max(1, accepted.count()),
         "early_rate": completed.filter(early=True).count() / max(1, decided),
-        "on_time_rate": completed.filter(on_time=True).count() / max(1, decided),
+        "on_time_rate": completed.filter(on_time=True).count()
+        / max(1, completed.filter(on_time__isnull=False).count()),
         "urgent": cases.filter(is_urgent=True).count(),
         "messages": Counter(OutboxMessage.objects.filter(center=center)
                             .values_list("status", flat=True)),
@@ -912,6 +909,9 @@ def _replay(center: Center, *, cases: int, seed: int, log, now: datetime) -> dic
     items = _item_infos(center)
     horizon = date(calendar.last_year, 12, 31)
     days = _working_days(calendar, first, horizon)  # beyond today: for plans only
+    if not days or days[0] > today:
+        log("The demo center's calendar does not cover the past year; no cases replayed.")
+        return summary(center) | {"refused": {}}
     last = max(i for i, d in enumerate(days) if d <= today)
     planner = Planner(rng=rng, days=days, items=items, today=today)
     forced = _forced_plans(planner, last, copies=max(1, cases // 700))
