@@ -214,6 +214,9 @@ def test_api_ask_for_a_supplement_after_acceptance(client, accepted, reviewer_a,
     refused(post(client, accepted, "supplement", {"material_ids": [licence.pk]}), 409,
             "invalid_state")
     assert frozen(accepted) == before
+    body = ok(post(client, accepted, "materials-complete"))
+    assert (body["status"], body["missing_materials"]) == ("in_progress", [])
+    assert body["events"][-1]["kind"] == "materials_completed"
 
 
 def test_api_tick_materials_accepted_as_missing(client, item_a, clerk, key_materials):
@@ -510,3 +513,17 @@ def test_detail_api_query_count_does_not_grow_with_the_timeline(
         case_comment(case=case, text="跟进", by=reviewer_a)
     with django_assert_max_num_queries(8):
         assert len(client.get(f"/api/v1/cases/{case.number}").json()["events"]) == 16
+
+
+LIFECYCLE_PATHS = ["steps/take", "steps/assign", "steps/hand-over", "steps/take-back",
+                   "steps/complete", "comments", "supplement", "tolerated-materials",
+                   "return-review", "joint-task", "extensions", "extensions/decision",
+                   "deliver", "verify"]
+
+
+def test_the_openapi_schema_documents_every_lifecycle_endpoint(client, clerk):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for action in LIFECYCLE_PATHS:
+        operation = paths[f"/api/v1/cases/{{number}}/{action}"]["post"]
+        assert operation["summary"], action
+        assert "200" in operation["responses"], action
