@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from servicehall.cases.demo import DEFAULT_CASES, DEFAULT_SEED, demo_center, load_demo_cases
+from servicehall.cases.demo import (
+    DEFAULT_CASES,
+    DEFAULT_SEED,
+    demo_center,
+    demo_has_cases,
+    load_demo_cases,
+)
 
 
 class Command(BaseCommand):
@@ -18,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError("There is no demo hall; run `manage.py load_demo` first.")
         if cases < 1:
             raise CommandError("--cases must be at least 1.")
-        self.stdout.write(f"Replaying a year of {cases} demo cases (seed {seed}) …")
-        if load_demo_cases(cases=cases, seed=seed, log=self.stdout.write) is None:
+        if demo_has_cases():
             self.stdout.write("The demo hall already has cases; nothing to do.")
+            return
+        self.stdout.write(f"Replaying a year of {cases} demo cases (seed {seed}) …")
+        load_demo_cases(cases=cases, seed=seed, log=self.stdout.write)

@@ -6,7 +6,8 @@ from servicehall.catalog.demo.loader import DEMO_PASSWORD, LOGINS, demo_exists, 
 
 
 class Command(BaseCommand):
-    help = "Build the demo hall (safe to re-run: an existing hall is left untouched)."
+    help = ("Build the demo hall and replay a year of its cases (safe to re-run: an existing "
+            "hall is left untouched; one without cases gets them).")
 
     def handle(self, *args, **options):
         loaded = not demo_exists()
