@@ -636,9 +636,6 @@ def test_materials_complete_only_ends_a_wait_for_materials(accepted, reviewer_a,
     assert frozen(accepted) == before
 
 
-@pytest.mark.xfail(strict=True, reason="services/decision.py cases_apply_silent_consent lets the "
-                   "CaseStateError of a case decided after its query ran escape, so one case "
-                   "decided meanwhile stops the run for every case after it")
 def test_a_case_decided_while_silent_consent_runs_is_left_alone_and_the_rest_approved(
         today, silent_item, clerk, reviewer_a, monkeypatch):
     from servicehall.cases.services import decision
@@ -660,9 +657,6 @@ def test_a_case_decided_while_silent_consent_runs_is_left_alone_and_the_rest_app
     assert second.decision == "denied"
 
 
-@pytest.mark.xfail(strict=True, reason="notifications.py _supplement_requested tells the "
-                   "applicant of a later request that the time limit starts when the materials "
-                   "are complete; after acceptance the clock only pauses and then resumes")
 def test_a_later_supplement_notice_does_not_promise_a_fresh_time_limit(accepted, reviewer_a,
                                                                       item_a):
     case_request_supplement(case=accepted, material_ids={material(item_a, "营业执照复印件").pk},

@@ -346,9 +346,6 @@ def test_a_revoked_case_cannot_be_delivered_or_decided_again(committed, reviewer
     assert frozen(case) == before
 
 
-@pytest.mark.xfail(strict=True, reason="services/handling.py case_materials_complete marks every "
-                   "material not yet received as received, also the tolerated ones the "
-                   "request did not name, which lifts the 容缺 bar on the approval")
 def test_a_supplement_later_on_does_not_tick_off_the_tolerated_materials(
         today, tolerated, reviewer_a, clerk, item_a, licence):
     from servicehall.cases.services import case_materials_complete, case_request_supplement

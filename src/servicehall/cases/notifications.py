@@ -49,9 +49,15 @@ def _accepted(case: Case, **fields) -> str:
 
 
 def _supplement_requested(case: Case, *, materials: list[str] | None = None, **fields) -> str:
-    """Every missing required material at intake; exactly the ones asked for later."""
-    missing = materials or case.materials.filter(
-        received=False, material__is_required=True).order_by(
+    """At intake: every missing required material, and the limit starts once they are all
+    in. Later (`materials` named by the department): exactly those, and the handling, paused
+    meanwhile, goes on when they arrive."""
+    if materials:
+        return _("Dear {name}, to go on with your application for “{item}” (case number "
+                 "{number}) the department needs: {materials}. Please bring all of them "
+                 "together; the handling is paused until they arrive.").format(
+            materials="、".join(materials), **fields)
+    missing = case.materials.filter(received=False, material__is_required=True).order_by(
         "material__position").values_list("material__name", flat=True)
     return _("Dear {name}, your application for “{item}” (case number {number}) still lacks: "
              "{materials}. Please bring all of them together; the time limit starts on the day "

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
-from servicehall.core.errors import Conflict, ValidationFailed
+from servicehall.core.errors import Conflict, DomainError, ValidationFailed
 from servicehall.core.permissions import require_perm
 
 from ..choices import (
@@ -112,7 +112,13 @@ def cases_apply_silent_consent(*, today) -> list[str]:
     transaction. Returns the case numbers approved."""
     due = Case.objects.filter(status__in=DECIDABLE_STATUSES, legal_due__lt=today,
                               item_version__silent_consent=True).order_by("legal_due", "pk")
-    return [case_silent_consent(case=case, today=today).number for case in due]
+    approved = []
+    for case in due:
+        try:
+            approved.append(case_silent_consent(case=case, today=today).number)
+        except DomainError:
+            continue  # decided, suspended or extended since the query ran: left as it is
+    return approved
 
 
 @audited_service("cases.deliver")

@@ -21,6 +21,7 @@ from ..models import Case, CasePause, Irregularity
 from ..notifications import ACCEPTED, RETURNED, SUPPLEMENT_REQUESTED, notify_applicant
 from .common import CaseStateError, locked, require_text, save_transition
 from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
+from .steps import move_step_due_after_pause
 
 
 def _correction_pause(case: Case) -> CasePause | None:
@@ -38,10 +39,11 @@ def case_materials_complete(*, case: Case, by, at_window: bool = True) -> Case:
         raise CaseStateError(_("Case {number} is not waiting for materials.").format(
             number=case.number))
     before, today = audit.snapshot(case), businessday.today()
-    case.materials.filter(received=False).update(received=True, received_on=today)
+    # Materials accepted as missing (容缺) keep their own track and due date.
+    case.materials.filter(received=False, due_on__isnull=True).update(received=True,
+                                                                      received_on=today)
     if correction is not None:
-        correction.end = today
-        correction.save(update_fields=["end"])
+        _close_pause(case, correction, today=today)
     else:
         case.materials_completed_on = today
     case.status = CaseStatus.IN_PROGRESS
@@ -137,9 +139,16 @@ def _pause(case: Case, *, kind: str, reason: str, expected_working_days: int | N
                            today=today)
 
 
+def _close_pause(case: Case, pause: CasePause, *, today) -> None:
+    pause.end = today
+    pause.save(update_fields=["end"])
+    move_step_due_after_pause(case, paused_from=pause.start, resumed_on=today)
+
+
 def _resume(case: Case, *, by, note: str, action: str) -> Case:
     before, today = audit.snapshot(case), businessday.today()
-    case.pauses.filter(end__isnull=True).update(end=today)
+    for pause in case.pauses.filter(end__isnull=True):
+        _close_pause(case, pause, today=today)
     case.status = CaseStatus.IN_PROGRESS
     return save_transition(case, kind=EventKind.RESUMED, by=by, note=note, before=before,
                            action=action, today=today)

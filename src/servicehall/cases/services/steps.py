@@ -4,6 +4,7 @@ mirrored on the case (`current_step`, `current_assignee`, `current_step_due`) so
 queues are one indexed query."""
 
 import math
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -11,14 +12,17 @@ from django.utils.translation import gettext as _
 from servicehall.accounts.choices import DEPARTMENT_ROLES, Role
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
+from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from servicehall.core.permissions import require_perm
+from servicehall.core.workcalendar import CalendarNotConfigured
 
 from ..choices import CaseStatus, EventKind, StepStatus
 from ..models import Case, CaseStep
 from .common import CaseStateError, locked, require_text, save_transition, working_days_after
 
 HANDLING_STATUSES = frozenset({CaseStatus.IN_PROGRESS})
+ONE_DAY = timedelta(days=1)
 
 
 def create_steps(case: Case, *, by) -> None:
@@ -47,6 +51,23 @@ def mirror_current_step(case: Case, step: CaseStep | None) -> None:
     case.current_step = step
     case.current_assignee_id = step.assignee_id if step else None
     case.current_step_due = step.due_on if step else None
+
+
+def move_step_due_after_pause(case: Case, *, paused_from, resumed_on) -> None:
+    """The step in hand is due later by the working days the clock stood still, as the case's
+    own deadlines are (a pause after the step was already due does not help it)."""
+    step = case.steps.filter(status=StepStatus.ACTIVE, due_on__isnull=False).first()
+    if step is None or paused_from > step.due_on:
+        return
+    try:
+        calendar = calendar_for(case.center)
+        stopped = calendar.working_days_between(
+            max(paused_from, step.started_on + ONE_DAY) - ONE_DAY, resumed_on - ONE_DAY)
+        step.due_on = calendar.add_working_days(step.due_on, max(0, stopped))
+    except CalendarNotConfigured:
+        step.due_on = None
+    step.save(update_fields=["due_on"])
+    mirror_current_step(case, step)
 
 
 def close_open_steps(case: Case, *, by) -> None:
