@@ -173,3 +173,14 @@ def test_timeline_lists_every_event_in_order(today, item_a, clerk, key_materials
 
 def test_reviewer_of_another_department_does_not_see_the_case(accepted, reviewer_b):
     assert not selectors.cases_for_staff(user=reviewer_b).exists()
+
+
+def test_a_legal_limit_past_the_calendar_leaves_the_promised_deadline_standing(
+        today, make_item, department_a, clerk):
+    item = make_item(department_a, "SCJG-0900", legal_limit=90, legal_limit_unit="natural",
+                     promised_limit=10)
+    today.day = date(2026, 11, 23)  # 90 natural days run into 2027, not configured
+    case = case_intake(item=item, applicant=PERSON, by=clerk,
+                       received={m.pk for m in item.current_version.materials.all()})
+    assert case.legal_due is None  # never a guess
+    assert (case.clock_start, case.promised_due) == (date(2026, 11, 23), date(2026, 12, 7))

@@ -81,16 +81,9 @@ def case_for_staff(*, user, number: str) -> Case:
 
 def case_clock(*, case: Case, today):
     """The clock as of `today` for the case page, or None where the calendar does not reach."""
-    from servicehall.core.calendar import calendar_for
-    from servicehall.core.workcalendar import CalendarNotConfigured
+    from .services.common import case_clock_state
 
-    from .clock import clock_state
-    from .services.common import clock_input
-
-    try:
-        return clock_state(calendar_for(case.center), clock_input(case, today=today), today)
-    except CalendarNotConfigured:
-        return None
+    return case_clock_state(case=case, today=today)
 
 
 def intake_items(*, user, query: str):

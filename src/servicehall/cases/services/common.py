@@ -1,6 +1,7 @@
 """What every case service shares: the row lock and state check, the timeline and audit
 entry, and keeping the deadlines current."""
 
+from dataclasses import replace
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.workcalendar import CalendarNotConfigured, LimitUnit
 
 from ..choices import CaseStatus
-from ..clock import ClockInput, Limit, Pause, PauseKind, clock_state
+from ..clock import ClockInput, ClockState, Limit, Pause, PauseKind, clock_state
 from ..models import Case, CaseEvent
 
 
@@ -50,12 +51,26 @@ def clock_input(case: Case, *, today: date) -> ClockInput:
     )
 
 
-def refresh_deadlines(case: Case, *, today: date) -> None:
-    """Recompute the deadlines and paused days from the clock ledger. Where the calendar does
-    not reach yet, the deadlines stay empty: never a guess."""
+def case_clock_state(case: Case, *, today: date) -> ClockState | None:
+    """The clock as of `today`. Where the calendar does not reach a limit's end yet, that
+    deadline stays empty — never a guess: a legal limit running into an unconfigured year
+    leaves the promised one (often inside the calendar) standing; None when neither fits."""
+    calendar, ledger = calendar_for(case.center), clock_input(case, today=today)
     try:
-        state = clock_state(calendar_for(case.center), clock_input(case, today=today), today)
+        return clock_state(calendar, ledger, today)
     except CalendarNotConfigured:
+        if ledger.legal is None:
+            return None
+    try:
+        return clock_state(calendar, replace(ledger, legal=None), today)
+    except CalendarNotConfigured:
+        return None
+
+
+def refresh_deadlines(case: Case, *, today: date) -> None:
+    """Recompute the deadlines and paused days from the clock ledger."""
+    state = case_clock_state(case, today=today)
+    if state is None:
         case.promised_due = case.legal_due = None
         return
     case.clock_start = state.clock_start
