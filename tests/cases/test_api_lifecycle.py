@@ -230,10 +230,21 @@ def test_api_tick_materials_accepted_as_missing(client, item_a, clerk, key_mater
     assert frozen(case) == before
     licence = material(item_a, "营业执照复印件")
     body = ok(post(client, case, "tolerated-materials", {"material_ids": [licence.pk]}))
-    assert body["missing_materials"] == ["食品安全管理制度"]  # optional, never tolerated
+    assert "营业执照复印件" not in body["missing_materials"]
     assert body["acceptance_mode"] == "tolerance"
     assert body["events"][-1] == {**body["events"][-1], "kind": "materials_completed",
                                   "note": "营业执照复印件"}
+
+
+@pytest.mark.xfail(strict=True, reason="api.py _detail lists every material not received as "
+                   "missing, also the optional ones; outcome.missing_materials, which decides "
+                   "the outcome, counts only the required ones")
+def test_api_missing_materials_are_the_required_ones_not_yet_received(client, item_a, clerk,
+                                                                      key_materials):
+    case = case_intake(item=item_a, applicant=PERSON, received=key_materials, by=clerk)
+    body = login(client, clerk).get(f"/api/v1/cases/{case.number}").json()
+    assert body["missing_materials"] == ["营业执照复印件"]  # the optional one is not missing
+    assert case.events.get(kind="supplement_requested").note == "营业执照复印件"
 
 
 # --- return review and joint tasks --------------------------------------------------------

@@ -275,3 +275,19 @@ def test_a_co_department_completes_its_task_over_the_api(client, joint, reviewer
     assert done.status_code == 200
     assert {t["department"]: t["status"] for t in done.json()["joint_tasks"]} == {
         "公安交警局": "done", "住建局": "open"}
+
+
+@pytest.mark.xfail(strict=True, reason="services/handling.py _close_pause moves the due date of "
+                   "the step in hand after a pause but not the co-departments' task due dates "
+                   "(services/joint.py), so their tasks run late while the clock stood still")
+def test_a_pause_moves_the_co_departments_due_dates_like_the_case_deadline(
+        today, joint, reviewer_a):
+    from servicehall.cases.services import case_resume
+
+    today.day = date(2026, 10, 8)
+    case_suspend(case=joint, kind="hearing", reason="举行听证", by=reviewer_a)
+    today.day = date(2026, 10, 12)
+    case = case_resume(case=joint, by=reviewer_a)
+    assert (case.paused_working_days, case.promised_due) == (3, date(2026, 10, 23))
+    assert set(case.joint_tasks.values_list("due_on", flat=True)) == {
+        date(2026, 10, 22)}  # 10-19 + 3 working days
