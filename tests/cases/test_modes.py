@@ -361,3 +361,19 @@ def test_a_supplement_later_on_does_not_tick_off_the_tolerated_materials(
     with pytest.raises(CaseStateError):
         case_decide(case=to_decision(case, reviewer_a), decision="approved", note="",
                     by=reviewer_a)
+
+
+@pytest.mark.xfail(strict=True, reason="services/intake.py _intake sets the tolerance due date on "
+                   "every missing required material whatever the outcome, so a returned case "
+                   "(and the same case re-opened on appeal) tracks its main material as 容缺")
+def test_a_return_under_tolerance_tracks_no_material_as_tolerated(
+        today, item_a, clerk, business_section, reviewer_a):
+    from servicehall.cases.services import case_appeal, case_appeal_decide
+
+    case = case_intake(item=item_a, applicant=PERSON, received=set(), by=clerk,
+                       acceptance_mode="tolerance", return_reasons=["key_materials_missing"])
+    assert not case.materials.filter(due_on__isnull=False).exists()
+    case_appeal(case=case, reason="申请书已网上提交", by=clerk)
+    case = case_appeal_decide(case=case, result="reopened", note="核实已提交",
+                              by=business_section)
+    assert not case.materials.filter(due_on__isnull=False).exists()
