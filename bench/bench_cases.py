@@ -319,38 +319,53 @@ def cpu_of(pid: int) -> float:
 class CpuMeter:
     """CPU seconds of the server's processes, of their PostgreSQL backends and of this client
     during a phase. Other work on a shared machine slows the wall clock, hardly the CPU that
-    one case costs, so the CPU per case tells what the cores alone would allow."""
+    one case costs, so the CPU per case tells what the cores alone would allow. Sampled twice a
+    second, so that a backend closed during the phase (CONN_MAX_AGE) still counts."""
 
     def __init__(self, url: str, server_pid: int):
         self.url, self.server_pid = url, server_pid
 
-    def _pids(self) -> tuple[list[int], list[int]]:
+    def _pids(self, conn) -> tuple[list[int], list[int]]:
         try:
             with open(f"/proc/{self.server_pid}/task/{self.server_pid}/children") as children:
                 server = [self.server_pid, *map(int, children.read().split())]
         except OSError:
             server = [self.server_pid]
-        with psycopg.connect(self.url) as conn:
-            backends = [pid for (pid,) in conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
+        backends = [pid for (pid,) in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")]
         return server, backends
 
-    def _snapshot(self) -> dict:
-        server, backends = self._pids()
-        return {"server": {p: cpu_of(p) for p in server},
-                "db": {p: cpu_of(p) for p in backends}, "client": time.process_time()}
+    def _sample(self, conn) -> None:
+        server, backends = self._pids(conn)
+        for kind, pids in (("server", server), ("db", backends)):
+            for pid in pids:
+                self.seen[kind][pid] = max(self.seen[kind].get(pid, 0.0), cpu_of(pid))
+
+    def _sampler(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.5):
+                self._sample(conn)
+            self._sample(conn)
 
     def __enter__(self):
-        self.before = self._snapshot()
+        self.seen: dict[str, dict[int, float]] = {"server": {}, "db": {}}
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            self._sample(conn)
+        self.before = {kind: dict(found) for kind, found in self.seen.items()}
+        self.client0 = time.process_time()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sampler, daemon=True)
+        self.thread.start()
         return self
 
     def __exit__(self, *exc):
-        after = self._snapshot()
+        self.stop.set()
+        self.thread.join(timeout=30)
+        self.client = time.process_time() - self.client0
         self.server, self.db = (
             sum(max(0.0, cpu - self.before[kind].get(pid, 0.0))
-                for pid, cpu in after[kind].items()) for kind in ("server", "db"))
-        self.client = after["client"] - self.before["client"]
+                for pid, cpu in self.seen[kind].items()) for kind in ("server", "db"))
         return False
 
 
@@ -643,6 +658,17 @@ def report_failures(label: str, failures: list) -> None:
         print(f"  {label}: {len(failures)} failures, first: {failures[:3]}")
 
 
+def summarise_server_log(log_path: Path) -> None:
+    """The server's errors by kind (the last line of each traceback), and where the log is."""
+    kinds: dict[str, int] = defaultdict(int)
+    for line in log_path.read_text(errors="replace").splitlines():
+        if line.startswith(("django.db.utils.", "psycopg.errors.")) or "Error: " in line[:80]:
+            kinds[line.split(":")[0] + ": " + line.split(":", 1)[1].strip()[:60]] += 1
+    print(f"server log: {log_path}")
+    for kind, count in sorted(kinds.items(), key=lambda item: -item[1])[:5]:
+        print(f"  {count:6,}  {kind}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -729,6 +755,8 @@ def main() -> int:
         print(f"goal lifecycles >= {GOAL_LIFECYCLES}/s: {'MET' if met3 else 'NOT MET'} "
               f"({rate3:,.1f})")
         print(f"checks: {'all passed' if ok else 'FAILED'}")
+        if not ok:
+            summarise_server_log(log_path)
         load = os.getloadavg()
         print(f"load average at the end: {load[0]:.1f} (1 min), {load[2]:.1f} (15 min)"
               + ("  — other processes shared the cores; wall-clock rates are low, the CPU per "
