@@ -36,6 +36,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import secrets
 import signal
 import socket
@@ -662,8 +663,9 @@ def summarise_server_log(log_path: Path) -> None:
     """The server's errors by kind (the last line of each traceback), and where the log is."""
     kinds: dict[str, int] = defaultdict(int)
     for line in log_path.read_text(errors="replace").splitlines():
-        if line.startswith(("django.db.utils.", "psycopg.errors.")) or "Error: " in line[:80]:
-            kinds[line.split(":")[0] + ": " + line.split(":", 1)[1].strip()[:60]] += 1
+        error = re.match(r"([A-Za-z_][\w.]*(?:Error|Exception|Detected)): (.*)", line)
+        if error:
+            kinds[f"{error[1]}: {error[2][:60]}"] += 1
     print(f"server log: {log_path}")
     for kind, count in sorted(kinds.items(), key=lambda item: -item[1])[:5]:
         print(f"  {count:6,}  {kind}")
