@@ -277,9 +277,6 @@ def test_a_co_department_completes_its_task_over_the_api(client, joint, reviewer
         "公安交警局": "done", "住建局": "open"}
 
 
-@pytest.mark.xfail(strict=True, reason="services/handling.py _close_pause moves the due date of "
-                   "the step in hand after a pause but not the co-departments' task due dates "
-                   "(services/joint.py), so their tasks run late while the clock stood still")
 def test_a_pause_moves_the_co_departments_due_dates_like_the_case_deadline(
         today, joint, reviewer_a):
     from servicehall.cases.services import case_resume

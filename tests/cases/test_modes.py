@@ -363,9 +363,6 @@ def test_a_supplement_later_on_does_not_tick_off_the_tolerated_materials(
                     by=reviewer_a)
 
 
-@pytest.mark.xfail(strict=True, reason="services/intake.py _intake sets the tolerance due date on "
-                   "every missing required material whatever the outcome, so a returned case "
-                   "(and the same case re-opened on appeal) tracks its main material as 容缺")
 def test_a_return_under_tolerance_tracks_no_material_as_tolerated(
         today, item_a, clerk, business_section, reviewer_a):
     from servicehall.cases.services import case_appeal, case_appeal_decide

@@ -200,7 +200,8 @@ def _out(case) -> dict:
 
 def _detail(case) -> dict:
     events = case.events.select_related("by").order_by("at", "pk")
-    missing = case.materials.filter(received=False).select_related("material")
+    missing = case.materials.filter(received=False, material__is_required=True).select_related(
+        "material")
     return {
         **_out(case),
         **{name: getattr(case, name) for name in (

@@ -31,7 +31,43 @@ class TokenHeader(APIKeyHeader):
         return BearerToken().authenticate(request, key)
 
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "401": "Not signed in, or the token is not valid.",
+    "403": "You are not allowed to do this.",
+    "404": "The record does not exist or you may not see it.",
+    "409": "The state or the revision changed meanwhile; reload and try again.",
+    "422": "Some of the submitted data is invalid; `fields` says which.",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["code", "message", "fields"],
+    "properties": {
+        "code": {"type": "string", "description": "machine-readable, e.g. invalid_state"},
+        "message": {"type": "string", "description": "for people, in the hall's language"},
+        "fields": {"type": "object", "additionalProperties": {
+            "type": "array", "items": {"type": "string"}}},
+    },
+}
+
+
+class ServiceHallAPI(NinjaAPI):
+    """Every operation documents the structured error it may answer with."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description,
+                                                  "content": reference})
+        return schema
+
+
+api = ServiceHallAPI(
     title="ServiceHall API",
     version="1",
     description=_("Service center API. Authenticate with a session (staff web) or a bearer "

@@ -94,7 +94,7 @@ def case_decide(*, case: Case, decision: str, note: str, by, certificate_number:
                      event=EventKind.DECIDED, action="cases.decided")
 
 
-@audited_service("cases.silent_consent")
+@audited_service("cases.apply_silent_consent")
 def case_silent_consent(*, case: Case, today) -> Case:
     """逾期默认 (seed 003): the legal limit passed without a decision on an item that allows it;
     the application is approved by law. Run by the system, never by a person."""

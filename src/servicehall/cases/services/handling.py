@@ -20,6 +20,7 @@ from ..choices import (
 from ..models import Case, CasePause, Irregularity
 from ..notifications import ACCEPTED, RETURNED, SUPPLEMENT_REQUESTED, notify_applicant
 from .common import CaseStateError, locked, require_text, save_transition
+from .joint import move_joint_dues_after_pause
 from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
 from .steps import move_step_due_after_pause
 
@@ -39,9 +40,9 @@ def case_materials_complete(*, case: Case, by, at_window: bool = True) -> Case:
         raise CaseStateError(_("Case {number} is not waiting for materials.").format(
             number=case.number))
     before, today = audit.snapshot(case), businessday.today()
-    # Materials accepted as missing (容缺) keep their own track and due date.
-    case.materials.filter(received=False, due_on__isnull=True).update(received=True,
-                                                                      received_on=today)
+    # The required materials came in; those accepted as missing (容缺) keep their own track.
+    case.materials.filter(received=False, due_on__isnull=True,
+                          material__is_required=True).update(received=True, received_on=today)
     if correction is not None:
         _close_pause(case, correction, today=today)
     else:
@@ -143,6 +144,7 @@ def _close_pause(case: Case, pause: CasePause, *, today) -> None:
     pause.end = today
     pause.save(update_fields=["end"])
     move_step_due_after_pause(case, paused_from=pause.start, resumed_on=today)
+    move_joint_dues_after_pause(case, paused_from=pause.start, resumed_on=today)
 
 
 def _resume(case: Case, *, by, note: str, action: str) -> Case:

@@ -193,7 +193,8 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
     refresh_deadlines(case, today=today)
     case.save()
     tolerated_due = (working_days_after(case, today, settings.CASES_TOLERANCE_WORKING_DAYS)
-                     if acceptance_mode == AcceptanceMode.TOLERANCE else None)
+                     if acceptance_mode == AcceptanceMode.TOLERANCE
+                     and chosen == IntakeOutcome.ACCEPT else None)
     CaseMaterial.objects.bulk_create(
         CaseMaterial(case=case, material=m, received=m.pk in received,
                      received_on=today if m.pk in received else None,

@@ -38,6 +38,17 @@ def schedule_joint_tasks(case: Case, *, start) -> None:
         task.save(update_fields=["due_on"])
 
 
+def move_joint_dues_after_pause(case: Case, *, paused_from, resumed_on) -> None:
+    """The co-departments' tasks are due later by the working days the clock stood still."""
+    from .steps import due_after_pause
+
+    start = case.clock_start or case.accepted_on or case.received_on
+    for task in case.joint_tasks.filter(status=TaskStatus.OPEN, due_on__isnull=False):
+        task.due_on = due_after_pause(case, task.due_on, started=start,
+                                      paused_from=paused_from, resumed_on=resumed_on)
+        task.save(update_fields=["due_on"])
+
+
 def open_joint_departments(case: Case) -> list[str]:
     return [t.department.short_name for t in
             case.joint_tasks.filter(status=TaskStatus.OPEN).select_related("department")]

@@ -4,7 +4,7 @@ mirrored on the case (`current_step`, `current_assignee`, `current_step_due`) so
 queues are one indexed query."""
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
@@ -53,19 +53,28 @@ def mirror_current_step(case: Case, step: CaseStep | None) -> None:
     case.current_step_due = step.due_on if step else None
 
 
-def move_step_due_after_pause(case: Case, *, paused_from, resumed_on) -> None:
-    """The step in hand is due later by the working days the clock stood still, as the case's
-    own deadlines are (a pause after the step was already due does not help it)."""
-    step = case.steps.filter(status=StepStatus.ACTIVE, due_on__isnull=False).first()
-    if step is None or paused_from > step.due_on:
-        return
+def due_after_pause(case: Case, due: date, *, started: date, paused_from: date,
+                    resumed_on: date) -> date | None:
+    """A due date moved later by the working days a pause stopped the clock, as the case's own
+    deadlines are: a pause that began after `due` does not help, nor days before `started`.
+    None where the calendar does not reach."""
+    if paused_from > due:
+        return due
     try:
         calendar = calendar_for(case.center)
-        stopped = calendar.working_days_between(
-            max(paused_from, step.started_on + ONE_DAY) - ONE_DAY, resumed_on - ONE_DAY)
-        step.due_on = calendar.add_working_days(step.due_on, max(0, stopped))
+        stopped = calendar.working_days_between(max(paused_from, started + ONE_DAY) - ONE_DAY,
+                                                resumed_on - ONE_DAY)
+        return calendar.add_working_days(due, max(0, stopped))
     except CalendarNotConfigured:
-        step.due_on = None
+        return None
+
+
+def move_step_due_after_pause(case: Case, *, paused_from: date, resumed_on: date) -> None:
+    step = case.steps.filter(status=StepStatus.ACTIVE, due_on__isnull=False).first()
+    if step is None or step.due_on is None or step.started_on is None:
+        return
+    step.due_on = due_after_pause(case, step.due_on, started=step.started_on,
+                                  paused_from=paused_from, resumed_on=resumed_on)
     step.save(update_fields=["due_on"])
     mirror_current_step(case, step)
 
