@@ -1,0 +1,190 @@
+"""Reads for the front of hall: the queue as the plain-Python core sees it, the display screen,
+waiting times, and the staff lists (scoped to the user's center)."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from servicehall.accounts.scoping import visible_rows
+from servicehall.catalog.models import Window
+from servicehall.core.errors import NotFound
+from servicehall.core.models import Center
+
+from . import queueing
+from .choices import AT_WINDOW, AppointmentStatus, TicketStatus
+from .models import (
+    Appointment,
+    AppointmentSlot,
+    Category,
+    HallPolicy,
+    Ticket,
+    TicketCall,
+    WindowCategory,
+)
+
+RECENT_CALLS_SHOWN = 8
+SERVICE_TIMES_SAMPLED = 50
+
+
+def hall_policy(center: Center) -> HallPolicy:
+    """The center's policy row, or an unsaved one with the defaults."""
+    policy = HallPolicy.objects.filter(center=center).first()
+    return policy or HallPolicy(center=center)
+
+
+def queue_policy(policy: HallPolicy) -> queueing.Policy:
+    return queueing.Policy(priority_order=tuple(policy.priority_order),
+                           regular_per_priority=policy.regular_per_priority)
+
+
+def waiting_counts(*, center: Center, day: date) -> dict[int, int]:
+    rows = (Ticket.objects.filter(center=center, day=day, status=TicketStatus.WAITING)
+            .values("category_id").annotate(n=Count("pk")).order_by())
+    return {row["category_id"]: row["n"] for row in rows}
+
+
+def window_category_ids(*, window: Window, waiting: dict[int, int]) -> frozenset[int]:
+    """The categories a window calls from now: its own, and those it backs up whose queue has
+    reached the threshold."""
+    ids = set()
+    for link in WindowCategory.objects.filter(window=window, category__is_active=True) \
+            .select_related("category"):
+        threshold = link.category.backup_threshold
+        if not link.is_backup or (threshold is not None
+                                  and waiting.get(link.category_id, 0) >= threshold):
+            ids.add(link.category_id)
+    return frozenset(ids)
+
+
+def waiting_for_window(*, center: Center, day: date, category_ids: frozenset[int],
+                       window: Window) -> list[queueing.Waiting]:
+    rows = Ticket.objects.filter(
+        Q(category_id__in=category_ids) | Q(reserved_window=window),
+        center=center, day=day, status=TicketStatus.WAITING,
+    ).values_list("pk", "category_id", "queued_at", "priority", "reserved_window_id")
+    return [queueing.Waiting(id=pk, category_id=category_id, queued_at=queued_at,
+                             priority=priority, reserved_window_id=reserved)
+            for pk, category_id, queued_at, priority, reserved in rows]
+
+
+def ticket_at_window(*, window: Window) -> Ticket | None:
+    return (Ticket.objects.filter(window=window, status__in=AT_WINDOW)
+            .select_related("category").order_by("-called_at").first())
+
+
+def categories(*, center: Center) -> QuerySet[Category]:
+    return Category.objects.filter(center=center, is_active=True).order_by("sort_order", "code")
+
+
+def category(*, center: Center, code: str) -> Category:
+    found = categories(center=center).filter(code=code).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# --- Display screen and waiting times ------------------------------------------------------
+
+def _service_minutes(*, center: Center, day: date) -> dict[int, float]:
+    """Mean recent service time per category, from the last tickets served (any day)."""
+    since = day - timedelta(days=30)
+    rows = (Ticket.objects.filter(center=center, status=TicketStatus.DONE, day__gte=since,
+                                  started_at__isnull=False, finished_at__isnull=False)
+            .order_by("-finished_at")
+            .values_list("category_id", "started_at", "finished_at")[:SERVICE_TIMES_SAMPLED * 10])
+    samples: dict[int, list[float]] = {}
+    for category_id, started, finished in rows:
+        bucket = samples.setdefault(category_id, [])
+        if len(bucket) < SERVICE_TIMES_SAMPLED:
+            bucket.append((finished - started).total_seconds() / 60)
+    return {cid: queueing.mean_service_minutes(values) for cid, values in samples.items()}
+
+
+def _open_windows(*, center: Center, day: date) -> dict[int, int]:
+    """Windows serving each category (own windows; backups are not promised to anyone)."""
+    rows = (WindowCategory.objects.filter(category__center=center, is_backup=False,
+                                          window__is_active=True)
+            .values("category_id").annotate(n=Count("pk")).order_by())
+    return {row["category_id"]: row["n"] for row in rows}
+
+
+def wait_board(*, center: Center, day: date) -> list[dict]:
+    """Per category: people waiting and the estimated wait of a newcomer, in minutes."""
+    waiting = waiting_counts(center=center, day=day)
+    minutes = _service_minutes(center=center, day=day)
+    windows = _open_windows(center=center, day=day)
+    board = []
+    for cat in categories(center=center):
+        ahead = waiting.get(cat.pk, 0)
+        board.append({
+            "code": cat.code, "name": cat.name, "prefix": cat.prefix, "waiting": ahead,
+            "estimated_minutes": queueing.estimated_wait_minutes(
+                waiting_ahead=ahead, open_windows=windows.get(cat.pk, 0),
+                service_minutes=minutes.get(cat.pk, queueing.DEFAULT_SERVICE_MINUTES)),
+        })
+    return board
+
+
+def recent_calls(*, center: Center, after_id: int = 0,
+                 limit: int = RECENT_CALLS_SHOWN) -> list[dict]:
+    calls = (TicketCall.objects.filter(center=center, pk__gt=after_id)
+             .order_by("-pk").values("pk", "ticket__number", "window__number", "at",
+                                     "announcement")[:limit])
+    return [{"id": c["pk"], "number": c["ticket__number"], "window": c["window__number"],
+             "at": timezone.localtime(c["at"]).strftime("%H:%M:%S"),
+             "announcement": c["announcement"]} for c in calls]
+
+
+def display_snapshot(*, center: Center, day: date) -> dict:
+    """What a display screen shows: the last calls and the queue of every category."""
+    return {"calls": recent_calls(center=center),
+            "categories": wait_board(center=center, day=day)}
+
+
+# --- Staff lists ---------------------------------------------------------------------------
+
+def tickets_for_staff(*, user, day: date, status: str = "") -> QuerySet[Ticket]:
+    tickets = Ticket.objects.filter(visible_rows(user, department_lookup=None), day=day)
+    if status:
+        tickets = tickets.filter(status=status)
+    return tickets.select_related("category", "window").order_by("prefix", "seq")
+
+
+def ticket_for_staff(*, user, pk: int) -> Ticket:
+    ticket = (Ticket.objects.filter(visible_rows(user, department_lookup=None), pk=pk)
+              .select_related("category", "window", "center").first())
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def windows_for_calling(*, user) -> QuerySet[Window]:
+    return (Window.objects.filter(visible_rows(user, department_lookup=None), is_active=True,
+                                  category_links__isnull=False)
+            .distinct().order_by("sort_order", "number"))
+
+
+def open_slots(*, category: Category, day: date) -> QuerySet[AppointmentSlot]:
+    return (AppointmentSlot.objects.filter(category=category, day=day)
+            .annotate(free_places=F("capacity") - F("booked")).order_by("start"))
+
+
+def appointments_for_staff(*, user, day: date) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(visible_rows(user, department_lookup=None),
+                                       slot__day=day)
+            .select_related("slot", "slot__category", "ticket")
+            .order_by("slot__start", "pk"))
+
+
+def appointment_by_reference(*, center: Center, reference: str) -> Appointment:
+    found = (Appointment.objects.filter(center=center, reference=reference.strip().upper())
+             .select_related("slot", "slot__category", "ticket").first())
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def missed_appointments(*, center: Center, phone: str, since: date) -> int:
+    return Appointment.objects.filter(center=center, phone=phone, status=AppointmentStatus.NO_SHOW,
+                                      slot__day__gte=since).count()
