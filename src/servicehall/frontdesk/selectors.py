@@ -188,3 +188,26 @@ def appointment_by_reference(*, center: Center, reference: str) -> Appointment:
 def missed_appointments(*, center: Center, phone: str, since: date) -> int:
     return Appointment.objects.filter(center=center, phone=phone, status=AppointmentStatus.NO_SHOW,
                                       slot__day__gte=since).count()
+
+
+def public_center(*, code: str) -> Center:
+    center = Center.objects.filter(code=code, is_active=True).first()
+    if center is None:
+        raise NotFound()
+    return center
+
+
+def window_for_staff(*, user, pk: int) -> Window:
+    window = (Window.objects.filter(visible_rows(user, department_lookup=None), pk=pk,
+                                    is_active=True).select_related("center").first())
+    if window is None:
+        raise NotFound()
+    return window
+
+
+def slot(*, center: Center, pk: int) -> AppointmentSlot:
+    found = (AppointmentSlot.objects.filter(center=center, pk=pk)
+             .select_related("category", "center").first())
+    if found is None:
+        raise NotFound()
+    return found
