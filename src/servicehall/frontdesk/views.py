@@ -1,0 +1,210 @@
+"""Staff front-of-hall pages: the guide desk (issue tickets, check appointments in, watch the
+queues), the window console (call, recall, serve, transfer) and the day's appointments."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from servicehall.cases.models import Case
+from servicehall.core.errors import DomainError, NotFound, ValidationFailed
+
+from . import selectors, services
+from .choices import TicketChannel, TicketStatus
+from .forms import DeskTicketForm, FinishForm
+
+TICKETS_SHOWN = 200
+SESSION_WINDOW = "frontdesk_window"
+
+
+def _center(request):
+    center = request.user.center
+    if center is None or not request.user.has_perm("frontdesk.view_hall", center):
+        raise DjangoPermissionDenied
+    return center
+
+
+def _show_refusal(request, refused: DomainError) -> None:
+    details = "; ".join(m for ms in refused.fields.values() for m in ms)
+    messages.error(request, f"{refused.message} {details}".strip())
+
+
+@login_required
+def desk(request):
+    center = _center(request)
+    today = timezone.localdate()
+    status = request.GET.get("status", "")
+    tickets = selectors.tickets_for_staff(user=request.user, day=today, status=status)
+    board = selectors.wait_board(center=center, day=today)
+    thresholds = {c.code: c.backup_threshold for c in selectors.categories(center=center)}
+    alerts = [row for row in board if thresholds.get(row["code"]) is not None
+              and row["waiting"] >= thresholds[row["code"]]]
+    return render(request, "frontdesk/desk.html", {
+        "center": center, "tickets": tickets[:TICKETS_SHOWN], "board": board, "alerts": alerts,
+        "status": status, "statuses": TicketStatus.choices, "form": DeskTicketForm(),
+        "categories": selectors.categories(center=center), "today": today,
+    })
+
+
+@login_required
+@require_POST
+def desk_issue(request):
+    center = _center(request)
+    form = DeskTicketForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a category and a priority."))
+        return redirect("frontdesk:desk")
+    try:
+        category = selectors.category(center=center, code=form.cleaned_data["category"])
+        ticket = services.ticket_issue(category=category, channel=TicketChannel.GUIDE_DESK,
+                                       priority=form.cleaned_data["priority"],
+                                       phone=form.cleaned_data["phone"], by=request.user)
+    except DomainError as refused:
+        _show_refusal(request, refused)
+    else:
+        messages.success(request, _("Ticket {number} issued.").format(number=ticket.number))
+    return redirect("frontdesk:desk")
+
+
+@login_required
+@require_POST
+def desk_check_in(request):
+    center = _center(request)
+    reference = request.POST.get("reference", "")
+    try:
+        appointment = selectors.appointment_by_reference(center=center, reference=reference)
+        ticket = services.appointment_check_in(appointment=appointment, by=request.user)
+    except NotFound:
+        messages.error(request, _("No appointment has this reference; check it and try again."))
+    except DomainError as refused:
+        _show_refusal(request, refused)
+    else:
+        messages.success(request, _("Checked in: ticket {number}.").format(number=ticket.number))
+    next_page = request.POST.get("next", "")
+    return redirect("frontdesk:appointments" if next_page == "appointments" else "frontdesk:desk")
+
+
+def _chosen_window(request):
+    windows = list(selectors.windows_for_calling(user=request.user))
+    wanted = request.GET.get("window") or request.session.get(SESSION_WINDOW)
+    window = next((w for w in windows if str(w.pk) == str(wanted)), None)
+    if window is not None:
+        request.session[SESSION_WINDOW] = window.pk
+    return windows, window
+
+
+@login_required
+def window_console(request):
+    center = _center(request)
+    windows, window = _chosen_window(request)
+    current = selectors.ticket_at_window(window=window) if window else None
+    today = timezone.localdate()
+    return render(request, "frontdesk/window.html", {
+        "center": center, "windows": windows, "window": window, "current": current,
+        "board": selectors.wait_board(center=center, day=today),
+        "categories": selectors.categories(center=center),
+        "no_show_calls": selectors.hall_policy(center).no_show_calls,
+        "finish_form": FinishForm(),
+        "returned": selectors.tickets_for_staff(user=request.user, day=today,
+                                                status=TicketStatus.NO_SHOW)[:20],
+    })
+
+
+@login_required
+@require_POST
+def window_call(request, window_id: int):
+    try:
+        window = selectors.window_for_staff(user=request.user, pk=window_id)
+        ticket = services.ticket_call_next(window=window, by=request.user)
+    except DomainError as refused:
+        _show_refusal(request, refused)
+    else:
+        messages.success(request, ticket.calls.order_by("-pk").first().announcement)
+    return redirect(f"{_console_url()}?window={window_id}")
+
+
+def _console_url() -> str:
+    return reverse("frontdesk:window")
+
+
+def _next(request) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return _console_url()
+
+
+def _cases(ticket, numbers: list[str]) -> list[Case]:
+    cases = list(Case.objects.filter(center_id=ticket.center_id, number__in=numbers))
+    unknown = set(numbers) - {c.number for c in cases}
+    if unknown:
+        raise ValidationFailed(fields={"case_numbers": [
+            _("Unknown case numbers: {numbers}.").format(numbers=", ".join(sorted(unknown)))]})
+    return cases
+
+
+def _transfer(request, ticket):
+    target = request.POST.get("target", "")
+    kind, _sep, value = target.partition(":")
+    if kind == "window" and value.isdigit():
+        window = selectors.window_for_staff(user=request.user, pk=int(value))
+        return services.ticket_transfer(ticket=ticket, window=window, by=request.user)
+    if kind == "category":
+        category = selectors.category(center=ticket.center, code=value)
+        return services.ticket_transfer(ticket=ticket, category=category, by=request.user)
+    raise ValidationFailed(fields={"target": [_("Choose either a window or a category.")]})
+
+
+def _finish(request, ticket):
+    form = FinishForm(request.POST)
+    form.is_valid()
+    return services.ticket_finish(ticket=ticket, cases=_cases(ticket, form.numbers()),
+                                  by=request.user)
+
+
+TICKET_ACTIONS = {
+    "recall": lambda request, t: services.ticket_recall(ticket=t, by=request.user),
+    "start": lambda request, t: services.ticket_start(ticket=t, by=request.user),
+    "no_show": lambda request, t: services.ticket_no_show(ticket=t, by=request.user),
+    "requeue": lambda request, t: services.ticket_requeue(ticket=t, by=request.user),
+    "finish": _finish,
+    "transfer": _transfer,
+}
+
+
+@login_required
+@require_POST
+def ticket_act(request, pk: int, action: str):
+    run = TICKET_ACTIONS.get(action)
+    if run is None:
+        raise Http404()
+    try:
+        ticket = selectors.ticket_for_staff(user=request.user, pk=pk)
+        ticket = run(request, ticket)
+    except DomainError as refused:
+        _show_refusal(request, refused)
+    else:
+        messages.success(request, _("Ticket {number}: {status}.").format(
+            number=ticket.number, status=ticket.get_status_display()))
+    return redirect(_next(request))
+
+
+@login_required
+def appointments(request):
+    _center(request)
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(request, "frontdesk/appointments.html", {
+        "day": day, "appointments": selectors.appointments_for_staff(user=request.user, day=day),
+        "today": timezone.localdate(),
+    })
