@@ -7,7 +7,7 @@ from .choices import Priority
 class BookingForm(forms.Form):
     slot = forms.IntegerField(label=_("Time"), widget=forms.HiddenInput, error_messages={
         "required": _("Choose a time.")})
-    applicant_name = forms.CharField(label=_("Name"), max_length=50)
+    applicant_name = forms.CharField(label=_("Your name"), max_length=50)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
 
 

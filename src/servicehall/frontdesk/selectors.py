@@ -126,6 +126,18 @@ def wait_board(*, center: Center, day: date) -> list[dict]:
     return board
 
 
+def ticket_wait(*, ticket: Ticket) -> tuple[int, int | None]:
+    """People ahead of a waiting ticket in its category, and the minutes until its call."""
+    ahead = Ticket.objects.filter(center_id=ticket.center_id, day=ticket.day,
+                                  category_id=ticket.category_id, status=TicketStatus.WAITING,
+                                  queued_at__lt=ticket.queued_at).count()
+    minutes = _service_minutes(center=ticket.center, day=ticket.day).get(
+        ticket.category_id, queueing.DEFAULT_SERVICE_MINUTES)
+    windows = _open_windows(center=ticket.center, day=ticket.day).get(ticket.category_id, 0)
+    return ahead, queueing.estimated_wait_minutes(waiting_ahead=ahead, open_windows=windows,
+                                                  service_minutes=minutes)
+
+
 def recent_calls(*, center: Center, after_id: int = 0,
                  limit: int = RECENT_CALLS_SHOWN) -> list[dict]:
     calls = (TicketCall.objects.filter(center=center, pk__gt=after_id)

@@ -92,14 +92,9 @@ def kiosk_ticket(request, center: str, token: str):
               .select_related("category").first())
     if ticket is None:
         raise Http404()
-    ahead = selectors.Ticket.objects.filter(
-        center=the_center, day=ticket.day, category=ticket.category, status="waiting",
-        queued_at__lt=ticket.queued_at).count()
-    board = {row["code"]: row for row in selectors.wait_board(center=the_center,
-                                                              day=ticket.day)}
+    ahead, estimate = selectors.ticket_wait(ticket=ticket)
     return render(request, "frontdesk/kiosk_ticket.html", {
-        "center": the_center, "ticket": ticket, "ahead": ahead,
-        "estimate": board.get(ticket.category.code, {}).get("estimated_minutes"),
+        "center": the_center, "ticket": ticket, "ahead": ahead, "estimate": estimate,
     })
 
 
