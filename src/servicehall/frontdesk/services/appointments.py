@@ -112,8 +112,8 @@ def _new_reference() -> str:
 
 def _take_place(slot: AppointmentSlot, *, today: date) -> AppointmentSlot:
     """Lock the slot row and count one more booking; refuse a full or closed slot."""
-    slot = AppointmentSlot.objects.select_for_update().select_related("category", "center") \
-        .get(pk=slot.pk)
+    slot = (AppointmentSlot.objects.select_for_update(of=("self",))
+            .select_related("category", "center").get(pk=slot.pk))
     refusal = day_refusal(center=slot.center, day=slot.day, today=today)
     if refusal:
         raise ValidationFailed(refusal, code="day_not_bookable", fields={"slot": [refusal]})
@@ -175,7 +175,7 @@ def appointment_book(*, slot: AppointmentSlot, applicant_name: str, phone: str, 
 
 
 def _locked(appointment: Appointment, *, allowed) -> Appointment:
-    appointment = Appointment.objects.select_for_update().select_related(
+    appointment = Appointment.objects.select_for_update(of=("self",)).select_related(
         "slot", "slot__category", "center").get(pk=appointment.pk)
     if appointment.status not in allowed:
         raise AppointmentStateError(_("Appointment {reference} is “{status}”; this cannot be "
@@ -246,7 +246,7 @@ def appointment_check_in(*, appointment: Appointment, by, now: datetime | None =
 @audited_service("frontdesk.appointments_remind")
 def appointments_remind(*, day: date, by=None) -> int:
     """The SMS reminder for every booking of `day` not reminded yet (run the day before)."""
-    due = list(Appointment.objects.select_for_update().filter(
+    due = list(Appointment.objects.select_for_update(of=("self",)).filter(
         slot__day=day, status=AppointmentStatus.BOOKED, reminded_at__isnull=True)
         .select_related("slot", "slot__category", "center"))
     now = timezone.now()

@@ -61,8 +61,8 @@ def announcement(ticket: Ticket, window: Window) -> str:
 
 
 def _locked(ticket: Ticket, *, allowed) -> Ticket:
-    ticket = Ticket.objects.select_for_update().select_related("center", "category").get(
-        pk=ticket.pk)
+    ticket = (Ticket.objects.select_for_update(of=("self",))
+              .select_related("center", "category").get(pk=ticket.pk))
     if ticket.status not in allowed:
         raise TicketStateError(_("Ticket {number} is “{status}”; this cannot be done now.")
                                .format(number=ticket.number, status=ticket.get_status_display()))
