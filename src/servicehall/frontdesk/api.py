@@ -142,8 +142,7 @@ def announcements(request, center: str, after: int = Query(0, ge=0)):
 @router.post("/halls/{center}/tickets", response={201: TicketOut}, auth=None,
              summary="Take a ticket online (regular queue)")
 def take_ticket(request, center: str, payload: WebTicketIn):
-    the_center = selectors.public_center(code=center)
-    category = selectors.category(center=the_center, code=payload.category)
+    category = selectors.public_category(center_code=center, code=payload.category)
     ticket = services.ticket_issue(category=category, channel=TicketChannel.WEB,
                                    phone=payload.phone, by=None)
     return Status(201, _ticket_out(ticket))

@@ -86,6 +86,16 @@ def categories(*, center: Center) -> QuerySet[Category]:
     return Category.objects.filter(center=center, is_active=True).order_by("sort_order", "code")
 
 
+def public_category(*, center_code: str, code: str) -> Category:
+    """An open category of an active center, with its center, in one query."""
+    found = (Category.objects.filter(center__code=center_code, center__is_active=True,
+                                     code=code, is_active=True)
+             .select_related("center").first())
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def category(*, center: Center, code: str) -> Category:
     found = categories(center=center).filter(code=code).first()
     if found is None:

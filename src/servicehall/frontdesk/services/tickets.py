@@ -5,6 +5,7 @@ row and checks its state; numbers come from a counter row locked in the issuing 
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +27,8 @@ from ..choices import (
 )
 from ..models import Category, Ticket, TicketCall, TicketCounter, WindowState
 
-CALL_ATTEMPTS = 5  # another window may take the chosen ticket first; choose again
+CALL_ATTEMPTS = 50  # another window may take the chosen ticket first: each loss means
+# a ticket was called elsewhere, so the loop makes progress; the bound is only a safety net
 
 
 class TicketStateError(Conflict):
@@ -37,16 +39,25 @@ class QueueEmpty(Conflict):
     code = "queue_empty"
 
 
+_BUMP = ("UPDATE {table} SET last = last + 1 WHERE center_id = %s AND day = %s AND prefix = %s "
+         "RETURNING last")
+
+
 def next_ticket_seq(*, center, day, prefix: str) -> int:
     """The next number of the day for `prefix`: gapless, because the counter row stays locked
-    until the ticket that uses the number commits (or both roll back)."""
-    TicketCounter.objects.bulk_create([TicketCounter(center=center, day=day, prefix=prefix)],
-                                      ignore_conflicts=True)
-    counter = TicketCounter.objects.select_for_update().get(center=center, day=day,
-                                                             prefix=prefix)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    by the increment until the ticket that uses the number commits (or both roll back). One
+    statement (UPDATE … RETURNING) while the lock is held; the row is created on first use."""
+    sql = _BUMP.format(table=connection.ops.quote_name(TicketCounter._meta.db_table))
+    params = [center.pk, connection.ops.adapt_datefield_value(day), prefix]
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        TicketCounter.objects.bulk_create(
+            [TicketCounter(center=center, day=day, prefix=prefix)], ignore_conflicts=True)
+    raise RuntimeError("the ticket counter row could not be created")
 
 
 def ticket_number(prefix: str, seq: int) -> str:
