@@ -27,6 +27,7 @@ from ..choices import (
 )
 from ..models import Category, Ticket, TicketCall, TicketCounter, WindowState
 
+SELF_SERVICE = frozenset({TicketChannel.KIOSK, TicketChannel.WEB})  # no priority by oneself
 CALL_ATTEMPTS = 50  # another window may take the chosen ticket first: each loss means
 # a ticket was called elsewhere, so the loop makes progress; the bound is only a safety net
 
@@ -101,7 +102,8 @@ def _check_backup_alert(ticket: Ticket, *, waiting: int, by) -> None:
 def ticket_issue(*, category: Category, channel: str, by, priority: str = Priority.REGULAR,
                  phone: str = "", now: datetime | None = None) -> Ticket:
     """A new ticket at the back of the category's queue (priority tickets are ordered by the
-    queueing rules). Priority other than appointments is granted by staff only."""
+    queueing rules). Kiosks and the web give regular tickets only: priority is granted at the
+    guide desk, or by checking an appointment in."""
     require_perm(by, "frontdesk.issue_ticket", category)
     errors: dict[str, list[str]] = {}
     if not category.is_active:
@@ -110,7 +112,7 @@ def ticket_issue(*, category: Category, channel: str, by, priority: str = Priori
         errors["channel"] = [_("Choose how the ticket is issued.")]
     if priority not in Priority.values:
         errors["priority"] = [_("Choose one of the priority kinds.")]
-    elif priority != Priority.REGULAR and by is None and channel != TicketChannel.APPOINTMENT:
+    elif priority != Priority.REGULAR and channel in SELF_SERVICE:
         errors["priority"] = [_("Priority tickets are issued at the guide desk.")]
     if errors:
         raise ValidationFailed(fields=errors)
