@@ -68,6 +68,10 @@ def test_a_kiosk_ticket_called_at_a_window_appears_on_the_screen_within_two_seco
     page.goto(f"{live_server.url}/staff/frontdesk/")
     expect(page.locator("main")).to_contain_text("A001")
     shoot(page, "frontdesk-desk")
+    page.goto(f"{live_server.url}/staff/frontdesk/statistics/")
+    expect(page.locator("#stat-tickets")).to_have_text("1")
+    expect(page.locator("main")).to_contain_text("商事登记")
+    shoot(page, "frontdesk-statistics")
     screen_context.close()
 
 

@@ -167,3 +167,17 @@ def test_the_appointments_page_checks_in(client, hall, clerk, cat_a,
     with django_assert_max_num_queries(10):
         page = client.get("/staff/frontdesk/appointments/", {"day": day.isoformat()})
     assert page.content.decode().count("某") == 2
+
+
+def test_the_statistics_page_sums_up_the_queue(client, hall, clerk, issue, cat_a, window_1,
+                                               django_assert_max_num_queries):
+    for _ in range(5):
+        issue(cat_a)
+    ticket = services.ticket_call_next(window=window_1, by=clerk)
+    services.ticket_start(ticket=ticket, by=clerk)
+    services.ticket_finish(ticket=ticket, by=clerk)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(8):
+        page = client.get("/staff/frontdesk/statistics/")
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="stat-tickets">5<' in body and "商事登记" in body

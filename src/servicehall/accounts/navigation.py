@@ -31,6 +31,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Guide desk and queues"), "frontdesk:desk", "frontdesk.view_hall", "№"),
     NavEntry(_("Window calling"), "frontdesk:window", "frontdesk.call_ticket", "☎"),
     NavEntry(_("Appointments"), "frontdesk:appointments", "frontdesk.view_hall", "◷"),
+    NavEntry(_("Queue statistics"), "frontdesk:statistics", "frontdesk.view_hall", "▥"),
 ]
 
 

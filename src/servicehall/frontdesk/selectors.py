@@ -13,7 +13,7 @@ from servicehall.catalog.models import Window
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Center
 
-from . import queueing
+from . import figures, queueing
 from .choices import AT_WINDOW, AppointmentStatus, TicketStatus
 from .models import (
     Appointment,
@@ -242,3 +242,22 @@ def slot(*, center: Center, pk: int) -> AppointmentSlot:
     if found is None:
         raise NotFound()
     return found
+
+
+MAX_STATISTICS_DAYS = 92
+
+
+def ticket_rows(*, user, first: date, last: date) -> list[figures.TicketRow]:
+    """The tickets of the user's hall between two days (at most a quarter), as rows for the
+    statistics, in one query."""
+    last = min(last, first + timedelta(days=MAX_STATISTICS_DAYS - 1))
+    local = timezone.localtime
+    rows = (Ticket.objects.filter(visible_rows(user, department_lookup=None),
+                                  day__gte=first, day__lte=last)
+            .values_list("category__name", "window__number", "served_by__full_name", "status",
+                         "day", "issued_at", "first_called_at", "started_at", "finished_at"))
+    return [figures.TicketRow(
+        category=category, window=window, staff=staff, status=status, day=day,
+        issued_at=local(issued), first_called_at=called and local(called),
+        started_at=started and local(started), finished_at=finished and local(finished))
+        for category, window, staff, status, day, issued, called, started, finished in rows]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("window/<int:window_id>/call/", views.window_call, name="call"),
     path("tickets/<int:pk>/<str:action>/", views.ticket_act, name="act"),
     path("appointments/", views.appointments, name="appointments"),
+    path("statistics/", views.statistics, name="statistics"),
 ]

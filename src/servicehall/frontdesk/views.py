@@ -1,7 +1,7 @@
 """Staff front-of-hall pages: the guide desk (issue tickets, check appointments in, watch the
 queues), the window console (call, recall, serve, transfer) and the day's appointments."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,16 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from servicehall.cases.models import Case
 from servicehall.core.errors import DomainError, NotFound, ValidationFailed
 
-from . import selectors, services
+from . import figures, selectors, services
 from .choices import TicketChannel, TicketStatus
 from .forms import DeskTicketForm, FinishForm
 
 TICKETS_SHOWN = 200
+WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
+            gettext_lazy("Fri"), gettext_lazy("Sat"), gettext_lazy("Sun")]
 SESSION_WINDOW = "frontdesk_window"
 
 
@@ -207,4 +210,30 @@ def appointments(request):
     return render(request, "frontdesk/appointments.html", {
         "day": day, "appointments": selectors.appointments_for_staff(user=request.user, day=day),
         "today": timezone.localdate(),
+    })
+
+
+def _day(value: str, default: date) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return default
+
+
+@login_required
+def statistics(request):
+    _center(request)
+    today = timezone.localdate()
+    last = _day(request.GET.get("to", ""), today)
+    first = _day(request.GET.get("from", ""), last - timedelta(days=29))
+    if first > last:
+        first, last = last, first
+    result = figures.summarize(selectors.ticket_rows(user=request.user, first=first, last=last),
+                               today=today)
+    return render(request, "frontdesk/statistics.html", {
+        "first": first, "last": last, "figures": result,
+        "busiest": figures.busiest_hours(result),
+        "hours": list(figures.HOURS),
+        "heat_rows": [(WEEKDAYS[d], [(n, f"{n / result.heat_max:.2f}" if result.heat_max
+                                      else "0.00") for n in result.heat[d]]) for d in range(7)],
     })
