@@ -140,3 +140,17 @@ def test_reminders_go_out_once_for_the_next_day(first_slot):
     assert services.appointments_remind(day=TUESDAY) == 1
     assert services.appointments_remind(day=TUESDAY) == 0
     assert OutboxMessage.objects.filter(event="appointment_reminder").count() == 1
+
+
+def test_the_daily_run_reminds_tomorrow_and_records_yesterdays_no_shows(cat_a, monkeypatch):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    slot = services.slots_open(category=cat_a, day=TUESDAY, today=TODAY).first()
+    book(slot)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: TODAY)
+    call_command("appointments_daily")
+    assert OutboxMessage.objects.filter(event="appointment_reminder").count() == 1
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 11, 25))
+    call_command("appointments_daily")
+    assert Appointment.objects.get().status == "no_show"
