@@ -112,3 +112,27 @@ def test_an_appointment_booked_online_is_checked_in_at_the_kiosk(page, live_serv
     page.goto(f"{live_server.url}/hall/{hall.code}/wait/")
     expect(page.locator("main")).to_contain_text("商事登记")
     shoot(page, "frontdesk-wait")
+
+
+def test_the_guide_desk_logs_a_consultation_and_a_door_to_door_visit(page, live_server, hall,
+                                                                    sign_in, shoot):
+    sign_in(page, "clerk", PASSWORD)
+    page.goto(f"{live_server.url}/staff/frontdesk/services/")
+    form = page.locator("#consultation-form")
+    form.locator("select[name=c-channel]").select_option("phone")
+    form.locator("input[name=c-topic]").fill("食品经营许可要带哪些材料")
+    form.get_by_role("button", name="登记").click()
+    expect(page.locator(".messages")).to_contain_text("已登记咨询")
+    form = page.locator("#record-form")
+    form.locator("select[name=r-kind]").select_option("door_to_door")
+    form.locator("select[name=r-department]").select_option(index=1)
+    form.locator("input[name=r-staff]").fill("陈晓")
+    form.locator("input[name=r-start]").fill("14:00")
+    form.locator("input[name=r-end]").fill("16:00")
+    form.get_by_role("button", name="登记").click()
+    expect(page.locator("#record-form")).to_contain_text("上门服务须填写地址")
+    page.locator("#record-form input[name=r-address]").fill("福田区福中三路1号")
+    page.locator("#record-form").get_by_role("button", name="登记").click()
+    expect(page.locator(".messages")).to_contain_text("已登记服务")
+    expect(page.locator("#service-figures")).to_contain_text("上门服务")
+    shoot(page, "frontdesk-services")

@@ -32,6 +32,8 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Window calling"), "frontdesk:window", "frontdesk.call_ticket", "☎"),
     NavEntry(_("Appointments"), "frontdesk:appointments", "frontdesk.view_hall", "◷"),
     NavEntry(_("Queue statistics"), "frontdesk:statistics", "frontdesk.view_hall", "▥"),
+    NavEntry(_("Consultations and hall services"), "frontdesk:services",
+             "frontdesk.view_hall", "✆"),
 ]
 
 

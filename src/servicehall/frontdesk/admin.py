@@ -4,8 +4,10 @@ from .models import (
     Appointment,
     AppointmentSlot,
     Category,
+    Consultation,
     HallPolicy,
     SaturdayService,
+    ServiceRecord,
     Ticket,
     TicketCall,
     WindowCategory,
@@ -76,3 +78,16 @@ class AppointmentAdmin(ReadOnlyAdmin):
     list_filter = ["status", "channel", "center"]
     search_fields = ["reference", "phone"]
     exclude = ["phone"]
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(ReadOnlyAdmin):
+    list_display = ["at", "channel", "topic", "department", "first_responder"]
+    list_filter = ["channel", "center"]
+    search_fields = ["topic"]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ReadOnlyAdmin):
+    list_display = ["day", "kind", "department", "staff", "start", "end", "cases_handled"]
+    list_filter = ["kind", "center"]

@@ -43,3 +43,16 @@ class AppointmentStatus(models.TextChoices):
 class BookingChannel(models.TextChoices):
     WEB = "web", _("Online")
     PHONE = "phone", _("By phone (staff)")
+
+
+class ConsultationChannel(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    PHONE = "phone", _("By phone")
+    ONLINE = "online", _("Online")
+
+
+class ServiceKind(models.TextChoices):
+    EXTENDED = "extended", _("Extended hours (延时服务)")
+    DOOR_TO_DOOR = "door_to_door", _("Door-to-door (上门服务)")
+    SATURDAY_DUTY = "saturday_duty", _("Saturday duty (周六轮值)")
+    STAGGERED = "staggered", _("Staggered shift (错时服务)")

@@ -115,3 +115,54 @@ def busiest_hours(figures: Figures, top: int = 3) -> list[tuple[int, int]]:
             per_hour[HOURS.start + index] += count
     busy = [(hour, count) for hour, count in per_hour.items() if count]
     return sorted(busy, key=lambda item: (-item[1], item[0]))[:top]
+
+
+# --- Extended, door-to-door, Saturday-duty and staggered services (seed 000's figures) ------
+
+@dataclass(frozen=True)
+class ServiceRow:
+    kind: str
+    department: str
+    day: date
+    hours: float
+    cases: int
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    kind: str
+    departments: int
+    department_share: float | None  # of all departments in the hall
+    cases: int
+    case_share: float | None  # of all cases received in the period
+    cases_per_day: float | None  # per working day of the period
+    hours: float
+    hours_per_day: float | None
+    sessions: int
+
+
+def service_figures(rows: Iterable[ServiceRow], *, kinds: Iterable[str],
+                    departments_total: int, cases_total: int,
+                    working_days: int) -> list[ServiceFigures]:
+    """Per kind of service, as the reports print them: departments offering it and their
+    share of all departments, cases handled through it and their share of all cases, the daily
+    average, and the (overtime) hours in total and per working day."""
+    by_kind: dict[str, list[ServiceRow]] = defaultdict(list)
+    for row in rows:
+        by_kind[row.kind].append(row)
+
+    def share(part: float, whole: float) -> float | None:
+        return part / whole if whole else None
+
+    result = []
+    for kind in kinds:
+        found = by_kind.get(kind, [])
+        departments = len({r.department for r in found})
+        cases = sum(r.cases for r in found)
+        hours = sum(r.hours for r in found)
+        result.append(ServiceFigures(
+            kind=kind, departments=departments,
+            department_share=share(departments, departments_total), cases=cases,
+            case_share=share(cases, cases_total), cases_per_day=share(cases, working_days),
+            hours=hours, hours_per_day=share(hours, working_days), sessions=len(found)))
+    return result

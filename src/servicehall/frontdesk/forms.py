@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Priority
+from .choices import ConsultationChannel, Priority, ServiceKind
 
 
 class BookingForm(forms.Form):
@@ -24,3 +24,34 @@ class FinishForm(forms.Form):
 
     def numbers(self) -> list[str]:
         return [n.strip() for n in self.cleaned_data["case_numbers"].split() if n.strip()]
+
+
+class ConsultationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ConsultationChannel.choices)
+    topic = forms.CharField(label=_("Question"), max_length=200)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    guided_to = forms.ModelChoiceField(label=_("Guided to window"), queryset=None,
+                                       required=False)
+
+    def __init__(self, *args, center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = center.departments.filter(is_active=True)
+        self.fields["guided_to"].queryset = center.windows.filter(is_active=True)
+
+
+class ServiceRecordForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    staff = forms.CharField(label=_("Staff"), max_length=100)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                 format="%Y-%m-%d"))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    cases_handled = forms.IntegerField(label=_("Cases handled"), min_value=0, initial=0)
+    applicant = forms.CharField(label=_("Applicant"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address (door-to-door)"), max_length=200,
+                              required=False)
+
+    def __init__(self, *args, center, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = center.departments.filter(is_active=True)

@@ -4,7 +4,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AppointmentStatus, BookingChannel, Priority, TicketChannel, TicketStatus
+from .choices import (
+    AppointmentStatus,
+    BookingChannel,
+    ConsultationChannel,
+    Priority,
+    ServiceKind,
+    TicketChannel,
+    TicketStatus,
+)
 
 
 def default_priority_order() -> list[str]:
@@ -307,3 +315,74 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class Consultation(models.Model):
+    """One question answered at the guide desk, on the phone or online; the first person who
+    answered owns guiding the applicant to the right window (首问负责制)."""
+
+    center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.PROTECT,
+                               related_name="consultations")
+    channel = models.CharField(_("channel"), max_length=8, choices=ConsultationChannel.choices)
+    topic = models.CharField(_("question"), max_length=200)
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("service item"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("catalog.Department", verbose_name=_("department"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    guided_to = models.ForeignKey("catalog.Window", verbose_name=_("guided to window"),
+                                  null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    first_responder = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                        verbose_name=_("first responder"),
+                                        on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["center", "at"], name="consultation_center_at_idx")]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class ServiceRecord(models.Model):
+    """One extended-hours session, door-to-door visit, Saturday duty or staggered shift."""
+
+    center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.PROTECT,
+                               related_name="service_records")
+    kind = models.CharField(_("service"), max_length=14, choices=ServiceKind.choices)
+    department = models.ForeignKey("catalog.Department", verbose_name=_("department"),
+                                   on_delete=models.PROTECT, related_name="service_records")
+    window = models.ForeignKey("catalog.Window", verbose_name=_("window"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+")
+    staff = models.CharField(_("staff"), max_length=100)
+    day = models.DateField(_("day"))
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("to"))
+    applicant = models.CharField(_("applicant"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    cases_handled = models.PositiveIntegerField(_("cases handled"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-day", "-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")),
+                                   name="service_record_ends_after_start",
+                                   violation_error_message=_("The end comes after the start.")),
+            models.CheckConstraint(condition=~Q(kind="door_to_door") | ~Q(address=""),
+                                   name="door_to_door_has_address",
+                                   violation_error_message=_("A door-to-door visit has an "
+                                                             "address.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day}"

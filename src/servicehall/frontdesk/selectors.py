@@ -1,7 +1,7 @@
 """Reads for the front of hall: the queue as the plain-Python core sees it, the display screen,
 waiting times, and the staff lists (scoped to the user's center)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import Window as Over
@@ -9,9 +9,12 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from servicehall.accounts.scoping import visible_rows
+from servicehall.cases.models import Case
 from servicehall.catalog.models import Window
+from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Center
+from servicehall.core.workcalendar import CalendarNotConfigured
 
 from . import figures, queueing
 from .choices import AT_WINDOW, AppointmentStatus, TicketStatus
@@ -19,7 +22,9 @@ from .models import (
     Appointment,
     AppointmentSlot,
     Category,
+    Consultation,
     HallPolicy,
+    ServiceRecord,
     Ticket,
     TicketCall,
     WindowCategory,
@@ -261,3 +266,48 @@ def ticket_rows(*, user, first: date, last: date) -> list[figures.TicketRow]:
         issued_at=local(issued), first_called_at=called and local(called),
         started_at=started and local(started), finished_at=finished and local(finished))
         for category, window, staff, status, day, issued, called, started, finished in rows]
+
+
+def consultations_by_channel(*, user, first: date, last: date) -> dict[str, int]:
+    rows = (Consultation.objects.filter(visible_rows(user, department_lookup=None),
+                                        at__date__gte=first, at__date__lte=last)
+            .values("channel").annotate(n=Count("pk")).order_by())
+    return {row["channel"]: row["n"] for row in rows}
+
+
+def recent_consultations(*, user, limit: int = 20) -> QuerySet[Consultation]:
+    return (Consultation.objects.filter(visible_rows(user, department_lookup=None))
+            .select_related("item__current_version", "department", "guided_to",
+                            "first_responder").order_by("-at")[:limit])
+
+
+def service_rows(*, user, first: date, last: date) -> list[figures.ServiceRow]:
+    rows = (ServiceRecord.objects.filter(visible_rows(user, department_lookup=None),
+                                         day__gte=first, day__lte=last)
+            .values_list("kind", "department_id", "day", "start", "end", "cases_handled"))
+    return [figures.ServiceRow(kind=kind, department=str(department), day=day,
+                               hours=(datetime.combine(day, end) - datetime.combine(day, start))
+                               .total_seconds() / 3600, cases=cases)
+            for kind, department, day, start, end, cases in rows]
+
+
+def recent_service_records(*, user, limit: int = 20) -> QuerySet[ServiceRecord]:
+    return (ServiceRecord.objects.filter(visible_rows(user, department_lookup=None))
+            .select_related("department", "window").order_by("-day", "-start")[:limit])
+
+
+def hall_totals(*, center: Center, first: date, last: date) -> dict[str, int]:
+    """Departments of the hall, cases received and working days in the period: the bases of
+    the shares the service statistics print."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    try:
+        calendar = calendar_for(center)
+        working = sum(1 for d in days if calendar.is_working_day(d))
+    except CalendarNotConfigured:
+        working = 0
+    return {
+        "departments": center.departments.filter(is_active=True).count(),
+        "cases": Case.objects.filter(center=center, received_on__gte=first,
+                                     received_on__lte=last).count(),
+        "working_days": working,
+    }

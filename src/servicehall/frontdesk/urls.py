@@ -12,4 +12,5 @@ urlpatterns = [
     path("tickets/<int:pk>/<str:action>/", views.ticket_act, name="act"),
     path("appointments/", views.appointments, name="appointments"),
     path("statistics/", views.statistics, name="statistics"),
+    path("services/", views.hall_services, name="services"),
 ]

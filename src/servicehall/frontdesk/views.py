@@ -19,8 +19,8 @@ from servicehall.cases.models import Case
 from servicehall.core.errors import DomainError, NotFound, ValidationFailed
 
 from . import figures, selectors, services
-from .choices import TicketChannel, TicketStatus
-from .forms import DeskTicketForm, FinishForm
+from .choices import ConsultationChannel, ServiceKind, TicketChannel, TicketStatus
+from .forms import ConsultationForm, DeskTicketForm, FinishForm, ServiceRecordForm
 
 TICKETS_SHOWN = 200
 WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
@@ -237,3 +237,57 @@ def statistics(request):
         "heat_rows": [(WEEKDAYS[d], [(n, f"{n / result.heat_max:.2f}" if result.heat_max
                                       else "0.00") for n in result.heat[d]]) for d in range(7)],
     })
+
+
+def _save_form(request, form, save) -> bool:
+    """Run `save(cleaned_data)`; a refusal lands on the form's fields. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except DomainError as refused:
+        for field, errors in refused.fields.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        if not refused.fields:
+            form.add_error(None, refused.message)
+        return False
+    return True
+
+
+@login_required
+def hall_services(request):
+    """The guide desk's consultation log (首问负责) and the records of the extended,
+    door-to-door, Saturday-duty and staggered services, with their statistics."""
+    center = _center(request)
+    today = timezone.localdate()
+    last = _day(request.GET.get("to", ""), today)
+    first = _day(request.GET.get("from", ""), last.replace(day=1))
+    posted = request.POST.get("form") if request.method == "POST" else None
+    consultation = ConsultationForm(request.POST if posted == "consultation" else None,
+                                    center=center, prefix="c")
+    record = ServiceRecordForm(request.POST if posted == "record" else None, center=center,
+                               prefix="r", initial={"day": today})
+    if posted == "consultation" and _save_form(request, consultation, lambda d: (
+            services.consultation_log(center=center, by=request.user, **d))):
+        messages.success(request, _("Consultation logged."))
+        return redirect("frontdesk:services")
+    if posted == "record" and _save_form(request, record, lambda d: (
+            services.service_record_add(center=center, by=request.user, **d))):
+        messages.success(request, _("Service recorded."))
+        return redirect("frontdesk:services")
+    totals = selectors.hall_totals(center=center, first=first, last=last)
+    by_channel = selectors.consultations_by_channel(user=request.user, first=first, last=last)
+    return render(request, "frontdesk/services.html", {
+        "first": first, "last": last, "consultation_form": consultation, "record_form": record,
+        "channels": [(label, by_channel.get(value, 0))
+                     for value, label in ConsultationChannel.choices],
+        "consultations_total": sum(by_channel.values()),
+        "service_figures": [(ServiceKind(f.kind).label, f) for f in figures.service_figures(
+            selectors.service_rows(user=request.user, first=first, last=last),
+            kinds=ServiceKind.values, departments_total=totals["departments"],
+            cases_total=totals["cases"], working_days=totals["working_days"])],
+        "totals": totals,
+        "consultations": selectors.recent_consultations(user=request.user),
+        "records": selectors.recent_service_records(user=request.user),
+    }, status=400 if consultation.errors or record.errors else 200)

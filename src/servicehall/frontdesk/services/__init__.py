@@ -13,6 +13,7 @@ from .appointments import (
     slots_open,
 )
 from .hall import category_save, saturday_service_add, window_categories_set
+from .records import consultation_log, service_record_add
 from .tickets import (
     QueueEmpty,
     TicketStateError,
@@ -33,5 +34,5 @@ __all__ = [
     "appointments_remind", "category_save", "day_refusal", "saturday_service_add",
     "slots_open", "ticket_call_next", "ticket_finish", "ticket_issue", "ticket_link_cases",
     "ticket_no_show", "ticket_recall", "ticket_requeue", "ticket_start", "ticket_transfer",
-    "window_categories_set",
+    "window_categories_set", "consultation_log", "service_record_add",
 ]
