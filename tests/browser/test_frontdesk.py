@@ -136,3 +136,21 @@ def test_the_guide_desk_logs_a_consultation_and_a_door_to_door_visit(page, live_
     expect(page.locator(".messages")).to_contain_text("已登记服务")
     expect(page.locator("#service-figures")).to_contain_text("上门服务")
     shoot(page, "frontdesk-services")
+
+
+def test_the_self_service_terminal_looks_up_a_case(page, live_server, hall, make_item,
+                                                   department_a, shoot):
+    from servicehall.accounts.models import User
+    from servicehall.cases.services import case_intake
+    from tests.cases.conftest import PERSON
+
+    item = make_item(department_a, "SCJG-0001")
+    materials = {m.pk for m in item.current_version.materials.all()}
+    case = case_intake(item=item, applicant=PERSON, received=materials,
+                       by=User.objects.get(username="clerk"))
+    page.goto(f"{live_server.url}/hall/{hall.code}/self-service/")
+    page.fill("#number", case.number)
+    page.fill("#phone_tail", "8000")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#progress")).to_contain_text(case.number)
+    shoot(page, "frontdesk-self-service")

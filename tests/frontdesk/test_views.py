@@ -181,3 +181,19 @@ def test_the_statistics_page_sums_up_the_queue(client, hall, clerk, issue, cat_a
         page = client.get("/staff/frontdesk/statistics/")
     body = page.content.decode()
     assert page.status_code == 200 and 'id="stat-tickets">5<' in body and "商事登记" in body
+
+
+def test_the_self_service_terminal_shows_a_case_only_with_the_phone_tail(client, hall, clerk,
+                                                                         item_a):
+    from servicehall.cases.services import case_intake
+    from tests.cases.conftest import PERSON
+
+    materials = {m.pk for m in item_a.current_version.materials.all()}
+    case = case_intake(item=item_a, applicant=PERSON, received=materials, by=clerk)
+    found = client.get(f"/hall/{hall.code}/self-service/",
+                       {"number": case.number, "phone_tail": "8000"})
+    assert found.status_code == 200 and "办理中" in found.content.decode()
+    refused = client.get(f"/hall/{hall.code}/self-service/",
+                         {"number": case.number, "phone_tail": "1234"})
+    body = refused.content.decode()
+    assert refused.status_code == 404 and "没有" in body and PERSON.name not in body

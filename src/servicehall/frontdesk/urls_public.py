@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:center>/screen/events", views.screen_events, name="screen_events"),
     path("<str:center>/window/<str:number>/", views.window_led, name="window_led"),
     path("<str:center>/wait/", views.wait_board, name="wait"),
+    path("<str:center>/self-service/", views.self_service, name="self_service"),
     path("<str:center>/book/", views.book, name="book"),
     path("<str:center>/book/<str:reference>/", views.booked, name="booked"),
 ]

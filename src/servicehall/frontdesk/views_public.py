@@ -247,3 +247,22 @@ def booked(request, center: str, reference: str):
         raise Http404(missing.message) from missing
     return render(request, "frontdesk/booked.html", {"center": the_center,
                                                      "appointment": appointment})
+
+
+# --- Self-service terminal ------------------------------------------------------------------
+
+def self_service(request, center: str):
+    """Touch-friendly terminal: the service guide, a ticket, check-in, and the progress of a
+    case by its number and the last four digits of the applicant's phone."""
+    the_center = _center(center)
+    case, not_found = None, False
+    if request.GET.get("number"):
+        try:
+            case = selectors.case_progress(center=the_center, number=request.GET["number"],
+                                           phone_tail=request.GET.get("phone_tail", ""))
+        except NotFound:
+            not_found = True
+    return render(request, "frontdesk/self_service.html", {
+        "center": the_center, "case": case, "not_found": not_found,
+        "number": request.GET.get("number", ""),
+    }, status=404 if not_found else 200)
