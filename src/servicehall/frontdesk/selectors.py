@@ -322,3 +322,17 @@ def case_progress(*, center: Center, number: str, phone_tail: str) -> Case:
     if case is None or len(tail) != 4 or not case.phone.endswith(tail):
         raise NotFound()
     return case
+
+
+def ticket_for_slip(*, center: Center, pk: int) -> Ticket:
+    found = Ticket.objects.filter(center=center, pk=pk).select_related("category").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def public_window(*, center: Center, number: str) -> Window:
+    found = Window.objects.filter(center=center, number=number, is_active=True).first()
+    if found is None:
+        raise NotFound()
+    return found

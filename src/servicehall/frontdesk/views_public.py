@@ -88,10 +88,10 @@ def kiosk_ticket(request, center: str, token: str):
         pk = signing.loads(token, salt=TICKET_SALT, max_age=24 * 3600)
     except signing.BadSignature as bad:
         raise Http404() from bad
-    ticket = (selectors.Ticket.objects.filter(center=the_center, pk=pk)
-              .select_related("category").first())
-    if ticket is None:
-        raise Http404()
+    try:
+        ticket = selectors.ticket_for_slip(center=the_center, pk=pk)
+    except NotFound as missing:
+        raise Http404() from missing
     ahead, estimate = selectors.ticket_wait(ticket=ticket)
     return render(request, "frontdesk/kiosk_ticket.html", {
         "center": the_center, "ticket": ticket, "ahead": ahead, "estimate": estimate,
@@ -110,10 +110,10 @@ def screen(request, center: str):
 
 def window_led(request, center: str, number: str):
     the_center = _center(center)
-    window = selectors.Window.objects.filter(center=the_center, number=number,
-                                             is_active=True).first()
-    if window is None:
-        raise Http404()
+    try:
+        window = selectors.public_window(center=the_center, number=number)
+    except NotFound as missing:
+        raise Http404() from missing
     current = selectors.ticket_at_window(window=window)
     return render(request, "frontdesk/window_led.html", {
         "center": the_center, "window": window, "current": current})
