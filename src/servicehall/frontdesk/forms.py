@@ -1,5 +1,9 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from servicehall.catalog.models import Department, Window
 
 from .choices import ConsultationChannel, Priority, ServiceKind
 
@@ -29,19 +33,23 @@ class FinishForm(forms.Form):
 class ConsultationForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=ConsultationChannel.choices)
     topic = forms.CharField(label=_("Question"), max_length=200)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
-    guided_to = forms.ModelChoiceField(label=_("Guided to window"), queryset=None,
-                                       required=False)
+    department = forms.ModelChoiceField(label=_("Department"),
+                                        queryset=Department.objects.none(), required=False)
+    guided_to = forms.ModelChoiceField(label=_("Guided to window"),
+                                       queryset=Window.objects.none(), required=False)
 
     def __init__(self, *args, center, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = center.departments.filter(is_active=True)
-        self.fields["guided_to"].queryset = center.windows.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = \
+            center.departments.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["guided_to"]).queryset = \
+            center.windows.filter(is_active=True)
 
 
 class ServiceRecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("Service"), choices=ServiceKind.choices)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    department = forms.ModelChoiceField(label=_("Department"),
+                                        queryset=Department.objects.none())
     staff = forms.CharField(label=_("Staff"), max_length=100)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"},
                                                                  format="%Y-%m-%d"))
@@ -54,4 +62,5 @@ class ServiceRecordForm(forms.Form):
 
     def __init__(self, *args, center, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = center.departments.filter(is_active=True)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = \
+            center.departments.filter(is_active=True)

@@ -120,7 +120,7 @@ def _service_minutes(*, center: Center, day: date) -> dict[int, float]:
     samples: dict[int, list[float]] = {}
     for category_id, started, finished in rows:
         bucket = samples.setdefault(category_id, [])
-        if len(bucket) < SERVICE_TIMES_SAMPLED:
+        if started is not None and finished is not None and len(bucket) < SERVICE_TIMES_SAMPLED:
             bucket.append((finished - started).total_seconds() / 60)
     return {cid: queueing.mean_service_minutes(values) for cid, values in samples.items()}
 

@@ -1,6 +1,7 @@
 """Setting up the hall floor: business categories, which windows serve them, and the
 Saturdays with appointment service."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError
@@ -48,7 +49,7 @@ def category_save(*, center: Center, code: str, name: str, prefix: str, by,
 
 @audited_service("frontdesk.window_categories_set")
 def window_categories_set(*, window: Window, categories: list[Category], by,
-                          backup_for: list[Category] = ()) -> Window:
+                          backup_for: Sequence[Category] = ()) -> Window:
     """The categories a window serves, and those it backs up at peak."""
     require_perm(by, "frontdesk.manage_hall", window)
     if any(c.center_id != window.center_id for c in [*categories, *backup_for]):

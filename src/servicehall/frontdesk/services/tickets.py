@@ -197,8 +197,11 @@ def ticket_call_next(*, window: Window, by, now: datetime | None = None) -> Tick
 def ticket_recall(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
     ticket = _locked(ticket, allowed=CALLABLE_AGAIN)
     require_perm(by, "frontdesk.call_ticket", ticket)
+    window = ticket.window
+    if window is None:  # the database refuses a called ticket without a window
+        raise TicketStateError()
     before = audit.snapshot(ticket)
-    _call(ticket, window=ticket.window, now=now or timezone.now())
+    _call(ticket, window=window, now=now or timezone.now())
     return _save(ticket, action="frontdesk.ticket_recalled", by=by, before=before)
 
 
@@ -293,8 +296,8 @@ def ticket_transfer(*, ticket: Ticket, by, window: Window | None = None,
     require_perm(by, "frontdesk.call_ticket", ticket)
     if (window is None) == (category is None):
         raise ValidationFailed(fields={"target": [_("Choose either a window or a category.")]})
-    target = window or category
-    if target.center_id != ticket.center_id or (category is not None and not category.is_active):
+    center_id = window.center_id if window is not None else getattr(category, "center_id", None)
+    if center_id != ticket.center_id or (category is not None and not category.is_active):
         raise ValidationFailed(fields={"target": [_("Choose a window or category of this "
                                                     "hall.")]})
     if window is not None and window.pk == ticket.window_id and ticket.status in AT_WINDOW:
