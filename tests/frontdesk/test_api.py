@@ -98,3 +98,40 @@ def test_display_query_count_is_pinned(client, center, cat_a, cat_b, window_1, w
     with django_assert_max_num_queries(7):
         body = client.get(f"/api/v1/frontdesk/halls/{center.code}/display").json()
     assert len(body["calls"]) == 2 and [c["waiting"] for c in body["categories"]] == [9, 9]
+
+
+def _bookable_day(center):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from servicehall.core.calendar import calendar_for
+
+    return calendar_for(center).next_working_day(timezone.localdate() + timedelta(days=1))
+
+
+def test_an_applicant_cancels_with_the_phone_and_staff_move_a_booking(client, center, cat_a,
+                                                                       clerk):
+    from servicehall.frontdesk import services
+
+    day = _bookable_day(center)
+    first, second = list(services.slots_open(category=cat_a, day=day))[:2]
+    booked = client.post(f"/api/v1/frontdesk/halls/{center.code}/appointments",
+                         {"slot_id": first.pk, "applicant_name": "孙丽", "phone": "13800138000"},
+                         content_type=JSON).json()
+    wrong = client.post(f"/api/v1/frontdesk/halls/{center.code}/appointments/"
+                        f"{booked['reference']}/cancel", {"phone": "13900000000"},
+                        content_type=JSON)
+    assert wrong.status_code == 404
+    client.force_login(clerk)
+    moved = client.post(f"/api/v1/frontdesk/appointments/{booked['reference']}/change",
+                        {"slot_id": second.pk}, content_type=JSON)
+    assert moved.status_code == 200 and moved.json()["start"] == f"{second.start:%H:%M}"
+    client.logout()
+    cancelled = client.post(f"/api/v1/frontdesk/halls/{center.code}/appointments/"
+                            f"{booked['reference']}/cancel", {"phone": "13800138000"},
+                            content_type=JSON)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert first.booked == second.booked == 0

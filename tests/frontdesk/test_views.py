@@ -197,3 +197,41 @@ def test_the_self_service_terminal_shows_a_case_only_with_the_phone_tail(client,
                          {"number": case.number, "phone_tail": "1234"})
     body = refused.content.decode()
     assert refused.status_code == 404 and "没有" in body and PERSON.name not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_asgi_the_screen_stream_is_asynchronous_and_sends_the_snapshot(center, cat_a,
+                                                                            window_1, issue):
+    import asyncio
+
+    from django.test import AsyncClient
+
+    issue(cat_a)
+    services.ticket_call_next(window=window_1, by=None)
+
+    async def first_frames():
+        response = await AsyncClient().get(f"/hall/{center.code}/screen/events")
+        assert response.is_async  # streamed by the event loop, not buffered in a thread
+        frames = []
+        async for chunk in response.streaming_content:
+            frames.append(chunk.decode() if isinstance(chunk, bytes) else chunk)
+            if len(frames) == 2:
+                break
+        return frames
+
+    frames = asyncio.run(first_frames())
+    assert frames[0].startswith("retry:") and '"number": "A001"' in frames[1]
+
+
+def test_the_applicant_cancels_on_the_booking_page_with_the_phone(client, hall, cat_a):
+    day = _next_working_day(hall)
+    slot = services.slots_open(category=cat_a, day=day).first()
+    appointment = services.appointment_book(slot=slot, applicant_name="孙丽",
+                                            phone="13800138000", by=None)
+    url = f"/hall/{hall.code}/book/{appointment.reference}/cancel/"
+    wrong = client.post(url, {"phone": "13900139000"}, follow=True)
+    assert "不符" in wrong.content.decode()
+    done = client.post(url, {"phone": "13800138000"}, follow=True)
+    assert "已取消" in done.content.decode()
+    slot.refresh_from_db()
+    assert slot.booked == 0

@@ -83,6 +83,14 @@ class BookIn(Schema):
     phone: str = Field(..., max_length=20)
 
 
+class PhoneIn(Schema):
+    phone: str = Field(..., max_length=20)
+
+
+class ChangeIn(Schema):
+    slot_id: int
+
+
 class AppointmentOut(Schema):
     reference: str
     status: str
@@ -165,6 +173,16 @@ def book(request, center: str, payload: BookIn):
         applicant_name=payload.applicant_name, phone=payload.phone, by=None,
         channel=BookingChannel.WEB)
     return Status(201, _appointment_out(appointment))
+
+
+@router.post("/halls/{center}/appointments/{reference}/cancel", response=AppointmentOut,
+             auth=None, summary="Cancel your appointment (with the phone it was booked with)")
+def cancel_own(request, center: str, reference: str, payload: PhoneIn):
+    the_center = selectors.public_center(code=center)
+    appointment = selectors.appointment_by_reference(center=the_center, reference=reference)
+    if appointment.phone != payload.phone.strip():
+        raise NotFound()
+    return _appointment_out(services.appointment_cancel(appointment=appointment, by=None))
 
 
 # --- Staff ---------------------------------------------------------------------------------
@@ -260,3 +278,25 @@ def check_in(request, reference: str):
     appointment = selectors.appointment_by_reference(center=request.user.center,
                                                      reference=reference)
     return _ticket_out(services.appointment_check_in(appointment=appointment, by=request.user))
+
+
+def _appointment(request, reference: str):
+    if request.user.center is None:
+        raise NotFound()
+    return selectors.appointment_by_reference(center=request.user.center, reference=reference)
+
+
+@router.post("/appointments/{reference}/cancel", response=AppointmentOut,
+             summary="Cancel an appointment (staff, e.g. on the phone)")
+def cancel(request, reference: str):
+    return _appointment_out(services.appointment_cancel(
+        appointment=_appointment(request, reference), by=request.user))
+
+
+@router.post("/appointments/{reference}/change", response=AppointmentOut,
+             summary="Move an appointment to another slot")
+def change(request, reference: str, payload: ChangeIn):
+    appointment = _appointment(request, reference)
+    slot = selectors.slot(center=appointment.center, pk=payload.slot_id)
+    return _appointment_out(services.appointment_change(appointment=appointment, slot=slot,
+                                                        by=request.user))

@@ -15,4 +15,6 @@ urlpatterns = [
     path("<str:center>/self-service/", views.self_service, name="self_service"),
     path("<str:center>/book/", views.book, name="book"),
     path("<str:center>/book/<str:reference>/", views.booked, name="booked"),
+    path("<str:center>/book/<str:reference>/cancel/", views.booked_cancel,
+         name="booked_cancel"),
 ]

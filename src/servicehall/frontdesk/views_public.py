@@ -249,6 +249,22 @@ def booked(request, center: str, reference: str):
                                                      "appointment": appointment})
 
 
+@require_POST
+def booked_cancel(request, center: str, reference: str):
+    """The applicant cancels with the phone number the booking was made with."""
+    the_center = _center(center)
+    try:
+        appointment = selectors.appointment_by_reference(center=the_center, reference=reference)
+        if appointment.phone != request.POST.get("phone", "").strip():
+            raise NotFound(_("The phone number does not match this booking."))
+        services.appointment_cancel(appointment=appointment, by=None)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your appointment is cancelled."))
+    return redirect("hall:booked", center=center, reference=reference)
+
+
 # --- Self-service terminal ------------------------------------------------------------------
 
 def self_service(request, center: str):
