@@ -203,6 +203,7 @@ def test_the_self_service_terminal_shows_a_case_only_with_the_phone_tail(client,
 def test_under_asgi_the_screen_stream_is_asynchronous_and_sends_the_snapshot(center, cat_a,
                                                                             window_1, issue):
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from django.test import AsyncClient
 
@@ -219,7 +220,9 @@ def test_under_asgi_the_screen_stream_is_asynchronous_and_sends_the_snapshot(cen
                 break
         return frames
 
-    frames = asyncio.run(first_frames())
+    # A fresh thread: the browser tests may leave an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        frames = pool.submit(asyncio.run, first_frames()).result(timeout=30)
     assert frames[0].startswith("retry:") and '"number": "A001"' in frames[1]
 
 
