@@ -205,6 +205,8 @@ def test_under_asgi_the_screen_stream_is_asynchronous_and_sends_the_snapshot(cen
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    from asgiref.sync import sync_to_async
+    from django.db import connections
     from django.test import AsyncClient
 
     issue(cat_a)
@@ -213,11 +215,13 @@ def test_under_asgi_the_screen_stream_is_asynchronous_and_sends_the_snapshot(cen
     async def first_frames():
         response = await AsyncClient().get(f"/hall/{center.code}/screen/events")
         assert response.is_async  # streamed by the event loop, not buffered in a thread
-        frames = []
-        async for chunk in response.streaming_content:
+        frames, stream = [], response.streaming_content
+        async for chunk in stream:
             frames.append(chunk.decode() if isinstance(chunk, bytes) else chunk)
             if len(frames) == 2:
                 break
+        await stream.aclose()
+        await sync_to_async(connections.close_all)()  # the stream's thread lets go of the db
         return frames
 
     # A fresh thread: the browser tests may leave an event loop running in this one.
