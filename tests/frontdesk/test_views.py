@@ -242,3 +242,37 @@ def test_the_applicant_cancels_on_the_booking_page_with_the_phone(client, hall, 
     assert "已取消" in done.content.decode()
     slot.refresh_from_db()
     assert slot.booked == 0
+
+
+@pytest.mark.parametrize(("path", "most"), [
+    ("/hall/{code}/kiosk/", 8), ("/hall/{code}/screen/", 8), ("/hall/{code}/wait/", 8),
+    ("/hall/{code}/window/1/", 5), ("/hall/{code}/self-service/", 3),
+    ("/api/v1/frontdesk/halls/{code}/waiting", 7),
+    ("/api/v1/frontdesk/halls/{code}/announcements", 3),
+])
+def test_public_pages_and_feeds_have_pinned_query_counts(client, hall, issue, cat_a, cat_b,
+                                                         window_1, path, most,
+                                                         django_assert_max_num_queries):
+    for _ in range(10):
+        issue(cat_a)
+        issue(cat_b)
+    services.ticket_call_next(window=window_1, by=None)
+    with django_assert_max_num_queries(most):
+        assert client.get(path.format(code=hall.code)).status_code == 200
+
+
+def test_staff_appointment_and_slot_lists_have_pinned_query_counts(
+        client, hall, clerk, cat_a, django_assert_max_num_queries):
+    day = _next_working_day(hall)
+    slots = list(services.slots_open(category=cat_a, day=day))
+    for n, slot in enumerate(slots[:5]):
+        services.appointment_book(slot=slot, applicant_name="某", phone=f"1380013800{n}",
+                                  by=None)
+    with django_assert_max_num_queries(8):
+        listed = client.get(f"/api/v1/frontdesk/halls/{hall.code}/slots",
+                            {"category": "SCJG", "day": day.isoformat()})
+    assert len(listed.json()) == len(slots)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(6):
+        booked = client.get("/api/v1/frontdesk/appointments", {"day": day.isoformat()})
+    assert len(booked.json()) == 5
