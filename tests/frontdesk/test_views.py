@@ -276,3 +276,17 @@ def test_staff_appointment_and_slot_lists_have_pinned_query_counts(
     with django_assert_max_num_queries(6):
         booked = client.get("/api/v1/frontdesk/appointments", {"day": day.isoformat()})
     assert len(booked.json()) == 5
+
+
+def test_the_stream_rebuilds_the_board_only_when_a_ticket_changed(hall, issue, cat_a, window_1,
+                                                                  django_assert_max_num_queries):
+    from servicehall.frontdesk.views_public import _snapshot_json
+
+    issue(cat_a)
+    signature, data = _snapshot_json(hall)
+    assert data is not None
+    with django_assert_max_num_queries(2):
+        assert _snapshot_json(hall, signature) == (signature, None)
+    services.ticket_call_next(window=window_1, by=None)
+    changed, data = _snapshot_json(hall, signature)
+    assert changed != signature and "请A001号到1号窗口办理" in data

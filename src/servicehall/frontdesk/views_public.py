@@ -119,9 +119,14 @@ def window_led(request, center: str, number: str):
         "center": the_center, "window": window, "current": current})
 
 
-def _snapshot_json(center) -> str:
-    snapshot = selectors.display_snapshot(center=center, day=timezone.localdate())
-    return json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
+def _snapshot_json(center, last_signature=None) -> tuple[tuple, str | None]:
+    """The display snapshot as JSON, or None when nothing changed since `last_signature`."""
+    day = timezone.localdate()
+    signature = selectors.display_signature(center=center, day=day)
+    if signature == last_signature:
+        return signature, None
+    snapshot = selectors.display_snapshot(center=center, day=day)
+    return signature, json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
 
 
 def _frame(data: str) -> str:
@@ -129,17 +134,17 @@ def _frame(data: str) -> str:
 
 
 def _sync_stream(center, lifetime: float):
-    """One look at the database every half second; an event only when something changed.
-    The stream ends after `lifetime` seconds and the browser reconnects (`retry`), so a
-    worker thread is never held for long."""
+    """One cheap look at the database every half second; the board is rebuilt and sent only
+    when something changed. The stream ends after `lifetime` seconds and the browser
+    reconnects (`retry`), so a worker thread is never held for long."""
     yield "retry: 1000\n\n"
-    last, last_sent = None, time.monotonic()
+    signature, last_sent = None, time.monotonic()
     deadline = time.monotonic() + lifetime
     try:
         while time.monotonic() < deadline:
-            data = _snapshot_json(center)
-            if data != last:
-                last, last_sent = data, time.monotonic()
+            signature, data = _snapshot_json(center, signature)
+            if data is not None:
+                last_sent = time.monotonic()
                 yield _frame(data)
             elif time.monotonic() - last_sent > HEARTBEAT_SECONDS:
                 last_sent = time.monotonic()
@@ -153,12 +158,12 @@ async def _async_stream(center, lifetime: float):
     """The same stream for ASGI (uvicorn): the event loop is free between looks."""
     snapshot = sync_to_async(_snapshot_json, thread_sensitive=True)
     yield "retry: 1000\n\n"
-    last, last_sent = None, time.monotonic()
+    signature, last_sent = None, time.monotonic()
     deadline = time.monotonic() + lifetime
     while time.monotonic() < deadline:
-        data = await snapshot(center)
-        if data != last:
-            last, last_sent = data, time.monotonic()
+        signature, data = await snapshot(center, signature)
+        if data is not None:
+            last_sent = time.monotonic()
             yield _frame(data)
         elif time.monotonic() - last_sent > HEARTBEAT_SECONDS:
             last_sent = time.monotonic()
