@@ -11,6 +11,7 @@ setup:
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_frontdesk_demo
 	@echo ""
 	@echo "ServiceHall demo hall: http://$(HOST)/  (public guide: http://$(HOST)/guide/, API docs: http://$(HOST)/api/docs)"
 	$(PY) manage.py runserver $(HOST)
@@ -35,6 +36,7 @@ messages: setup
 bench: setup
 	$(PY) bench/bench_calendar.py --pairs 1000000
 	$(PY) bench/bench_cases.py
+	$(PY) bench/bench_frontdesk.py
 
 clean-demo:
 	rm -f var/servicehall.sqlite3 var/servicehall.sqlite3-wal var/servicehall.sqlite3-shm

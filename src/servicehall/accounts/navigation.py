@@ -28,6 +28,12 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Audit log"), "core:audit", "accounts.view_auditlog", "✎"),
     NavEntry(_("Public service guide"), "catalog:guide", "accounts.use_staff_site", "ℹ"),
     NavEntry(_("API documentation"), "api_docs", "accounts.use_staff_site", "⚙"),
+    NavEntry(_("Guide desk and queues"), "frontdesk:desk", "frontdesk.view_hall", "№"),
+    NavEntry(_("Window calling"), "frontdesk:window", "frontdesk.call_ticket", "☎"),
+    NavEntry(_("Appointments"), "frontdesk:appointments", "frontdesk.view_hall", "◷"),
+    NavEntry(_("Queue statistics"), "frontdesk:statistics", "frontdesk.view_hall", "▥"),
+    NavEntry(_("Consultations and hall services"), "frontdesk:services",
+             "frontdesk.view_hall", "✆"),
 ]
 
 

@@ -165,11 +165,13 @@ def _register_routers() -> None:
     from servicehall.cases.api import router as cases_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
+    from servicehall.frontdesk.api import router as frontdesk_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/calendar", core_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/frontdesk", frontdesk_router)
 
 
 _register_routers()

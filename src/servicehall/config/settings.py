@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "servicehall.accounts",
     "servicehall.catalog",
     "servicehall.cases",
+    "servicehall.frontdesk",
 ]
 
 MIDDLEWARE = [
@@ -222,3 +223,7 @@ LOGGING: dict[str, Any] = {
 }
 
 SERVICEHALL_DEFAULT_CENTER = env.str("DEFAULT_CENTER_CODE", default="")
+
+# --- Front of hall: a display screen's live stream ends after this many seconds and the
+# browser reconnects, so no worker is held for long.
+FRONTDESK_STREAM_SECONDS = env.int("FRONTDESK_STREAM_SECONDS", default=120)
