@@ -251,3 +251,38 @@ def test_confirming_and_overturning_one_return_at_once_leaves_one_outcome(
     assert OutboxMessage.objects.filter(object_id=str(case.pk)).count() == 1
     case.refresh_from_db()
     assert case.steps.exists() == (case.status == "in_progress")
+
+
+def test_locking_a_case_leaves_its_center_and_item_version_free(item_a, clerk, all_materials):
+    """Only the case row is locked: a lock on the joined center would queue every case of the
+    center behind one row and deadlock with intakes (seen under load)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from servicehall.cases.services.common import locked
+    from servicehall.catalog.models import ItemVersion
+    from servicehall.core.models import Center
+
+    case = case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+    holding, release, outcome = threading.Event(), threading.Event(), {}
+
+    def hold_the_case():
+        with transaction.atomic():
+            locked(case, allowed={case.status})
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_case)
+    holder.start()
+    holding.wait(10)
+    try:
+        with transaction.atomic():
+            Center.objects.select_for_update(nowait=True).get(pk=case.center_id)
+            ItemVersion.objects.select_for_update(nowait=True).get(pk=case.item_version_id)
+            outcome["free"] = True
+    finally:
+        release.set()
+        holder.join(10)
+    assert outcome == {"free": True}

@@ -104,8 +104,8 @@ def item_update(*, item: ServiceItem, elements: ItemElements, by,
     """Publish the edited elements as a new version. Nothing changed: no new version.
     `expected_version` is the version the editor started from; if someone else published
     meanwhile, the edit is refused rather than silently overwriting theirs."""
-    item = (ServiceItem.objects.select_for_update().select_related("center", "department")
-            .get(pk=item.pk))
+    item = (ServiceItem.objects.select_for_update(of=("self",))
+            .select_related("center", "department").get(pk=item.pk))
     require_perm(by, "catalog.change_item", item)
     current = item.version
     if expected_version is not None and current.number != expected_version:

@@ -21,9 +21,11 @@ class CaseStateError(Conflict):
 
 
 def locked(case: Case, *, allowed, expected_revision: int | None = None) -> Case:
-    """The case row, locked for this transaction, in one of the `allowed` states."""
-    case = Case.objects.select_for_update().select_related("center", "item_version").get(
-        pk=case.pk)
+    """The case row, locked for this transaction, in one of the `allowed` states. Only the case
+    row: locking the joined center too would queue every case of the center behind one row
+    and deadlock with intakes whose foreign keys point at it."""
+    case = (Case.objects.select_for_update(of=("self",))
+            .select_related("center", "item_version").get(pk=case.pk))
     if expected_revision is not None and case.revision != expected_revision:
         raise Conflict(_("Case {number} was changed by someone else meanwhile; reload it and "
                          "try again.").format(number=case.number))
