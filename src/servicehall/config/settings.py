@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "servicehall.accounts",
     "servicehall.catalog",
     "servicehall.cases",
+    "servicehall.stats",
 ]
 
 MIDDLEWARE = [
