@@ -100,3 +100,17 @@ def test_a_department_leaving_the_band_around_its_trailing_mean_is_flagged(volum
 
 def test_no_flag_without_a_full_trailing_window():
     assert anomalies({"d": [("2026-03", 10), ("2026-04", 100)]}, month="2026-04") == []
+
+
+def test_periods_name_themselves_and_know_their_comparisons():
+    from datetime import date
+
+    from servicehall.stats.periods import Period
+
+    q = Period.quarter(2026, 1)
+    assert (q.start, q.end, q.label) == (date(2026, 1, 1), date(2026, 3, 31), "2026年第1季度")
+    assert q.previous() == Period.quarter(2025, 4)
+    assert Period.month(2024, 2).year_before() == Period.month(2023, 2)
+    assert Period.month(2026, 1).previous() == Period.month(2025, 12)
+    assert Period.month(2026, 12).end == date(2026, 12, 31)
+    assert Period.year(2026).months()[-1] == "2026-12"

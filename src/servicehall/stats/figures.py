@@ -160,11 +160,13 @@ def annual_paragraph(year: int | str, f: Figures, *, items_total: int | None = N
     """The opening paragraph of the annual report, in the words of seed 000:
     "20xx年,大厅业务受理总量为1086936件,同比增长3.12%,日均业务受理量4348件,按期办结率100%,
     提前办结451672件,提前办结率41.55%。在大厅办理的582项行政审批服务事项中,即办事项76项。
-    20xx年合计受理即办件577962件,占业务总量的53.17%。" """
-    text = (f"{year}年,大厅业务受理总量为{f.accepted}件{_growth_phrase(f.yoy_growth)},"
+    20xx年合计受理即办件577962件,占业务总量的53.17%。" A month or quarter passes its label,
+    e.g. "2026年第3季度"."""
+    label = str(year) if "年" in str(year) else f"{year}年"  # "2026", or "2026年第3季度"
+    text = (f"{label},大厅业务受理总量为{f.accepted}件{_growth_phrase(f.yoy_growth)},"
             f"日均业务受理量{fmt(f.daily_average)}件,按期办结率{fmt(f.on_time_rate)}%,"
             f"提前办结{f.early}件,提前办结率{fmt(f.early_rate)}%。")
     if items_total is not None and immediate_items is not None:
         text += f"在大厅办理的{items_total}项行政审批服务事项中,即办事项{immediate_items}项。"
-    text += f"{year}年合计受理即办件{f.immediate}件,占业务总量的{fmt(f.immediate_share)}%。"
+    text += f"{label}合计受理即办件{f.immediate}件,占业务总量的{fmt(f.immediate_share)}%。"
     return text

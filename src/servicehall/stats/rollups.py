@@ -5,9 +5,11 @@ from collections import Counter
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from servicehall.cases.models import Case
+from servicehall.core import businessday
 
 from .contributions import COUNTERS, CaseFacts, Contribution, RollupKey, delta, recount
 from .models import DailyRollup, HourlyRollup
@@ -87,8 +89,9 @@ def rollups_apply(changes: Contribution) -> None:
 
 
 def hourly_add(case: Case) -> None:
-    """Count a newly received case in its day × hour."""
-    local = timezone.localtime(case.created_at) if case.created_at else timezone.localtime()
+    """Count a newly received case in its day × hour: the time of its intake, which is the
+    time of its first timeline entry (`businessday.now()`, so also in a replayed history)."""
+    local = timezone.localtime(businessday.now())
     table = HourlyRollup._meta.db_table
     sql = (f"INSERT INTO {table} (day, hour, weekday, center_id, department_id, item_id, "
            f"received) VALUES (%s, %s, %s, %s, %s, %s, 1) ON CONFLICT (day, hour, center_id, "
@@ -110,10 +113,13 @@ def _rows(total: Contribution):
 
 
 def _hourly_rows(queryset):
+    """Cases per day × hour of intake: the first timeline entry of each case (its creation
+    time where it has none)."""
     counts: Counter = Counter()
-    for center_id, department_id, item_id, created_at in queryset.order_by().values_list(
-            "center_id", "department_id", "item_id", "created_at").iterator(chunk_size=5000):
-        local: datetime = timezone.localtime(created_at)
+    rows = (queryset.order_by().annotate(first=Min("events__at"))
+            .values_list("center_id", "department_id", "item_id", "first", "created_at"))
+    for center_id, department_id, item_id, first, created_at in rows.iterator(chunk_size=5000):
+        local: datetime = timezone.localtime(first or created_at)
         counts[(local.date(), local.hour, center_id, department_id, item_id)] += 1
     for (day, hour, center_id, department_id, item_id), n in counts.items():
         yield HourlyRollup(day=day, hour=hour, weekday=day.isoweekday(), center_id=center_id,
