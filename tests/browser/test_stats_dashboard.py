@@ -1,6 +1,7 @@
 """A center leader opens the statistics dashboard: the figures, the four charts drawn by
 ECharts from the local static files, and the tables under them."""
 
+import subprocess
 from datetime import date, time
 
 import pytest
@@ -49,3 +50,23 @@ def test_leader_sees_the_dashboard_with_charts_and_tables(page, live_server, yea
     with page.expect_download() as download:
         page.get_by_role("link", name="全部数据表导出 Excel").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_annual_report_pdf_is_chinese_with_the_paragraph(page, live_server, year_of_cases,
+                                                         sign_in, shoot):
+    sign_in(page, "leader", PASSWORD)
+    page.goto(f"{live_server.url}/staff/stats/report/?kind=year&year=2026")
+    shoot(page, "stats-report")
+    href = page.get_by_role("link", name="统计报告(PDF)").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    report = shoot.folder / "stats-report.pdf"
+    report.write_bytes(pdf.body())
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                    str(report), str(shoot.folder / "stats-report-pdf")], check=True)
+    text, fonts = (subprocess.run([tool, str(report), *extra], capture_output=True,
+                                  text=True, check=True).stdout
+                   for tool, extra in (("pdftotext", ["-"]), ("pdffonts", [])))
+    report.unlink()
+    assert "2026年大厅业务统计报告" in text and "大厅业务受理总量为15件" in text
+    assert "WenQuanYi" in fonts
