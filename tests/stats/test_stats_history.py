@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from servicehall.cases.models import Case
-from servicehall.stats.contributions import recount
+from servicehall.stats.contributions import by_month, recount
 from servicehall.stats.figures import figures, totals
-from servicehall.stats.models import DailyRollup, HourlyRollup
+from servicehall.stats.models import DailyRollup, HourlyRollup, MonthlyRollup
 from servicehall.stats.rollups import facts_all, stored_rollups
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ def test_generated_history_is_shaped_like_seed_000_and_rolled_up(item_a, immedia
     assert "100%" in err.getvalue()
     assert Case.objects.count() == 3000
     assert stored_rollups() == recount(facts_all())
+    assert stored_rollups(MonthlyRollup) == by_month(recount(facts_all()))
     assert sum(HourlyRollup.objects.values_list("received", flat=True)) == 3000
     f = figures(totals(DailyRollup.objects.values()), working_days=500)
     assert 0.48 < float(f.immediate_share) / 100 < 0.60

@@ -22,8 +22,8 @@ from servicehall.cases.services import (
 )
 from servicehall.core import businessday
 from servicehall.core.errors import DomainError
-from servicehall.stats.contributions import recount
-from servicehall.stats.models import DailyRollup, HourlyRollup
+from servicehall.stats.contributions import by_month, recount
+from servicehall.stats.models import DailyRollup, HourlyRollup, MonthlyRollup
 from servicehall.stats.rollups import facts_all, rollups_rebuild, stored_rollups
 from tests.cases.conftest import PERSON, to_decision
 
@@ -46,7 +46,10 @@ def test_an_accepted_case_counts_as_received_accepted_and_pending_on_its_day(
     row = _day_row(date(2026, 9, 30)).get()
     assert (row.received, row.accepted, row.pending_delta, row.completed) == (1, 1, 1, 0)
     assert (row.staff_id, row.channel, row.case_type) == (clerk.pk, "window", "promised")
-    assert HourlyRollup.objects.get().received == 1
+    heat = HourlyRollup.objects.get()
+    assert (heat.month, heat.weekday, heat.hour, heat.received) == (date(2026, 9, 1), 3, 10, 1)
+    month = MonthlyRollup.objects.get()
+    assert (month.month, month.accepted, month.pending_delta) == (date(2026, 9, 1), 1, 1)
     assert case.department_id == row.department_id
 
 
@@ -87,12 +90,16 @@ def test_rebuild_command_recomputes_what_the_transitions_kept(item_a, immediate_
         case_intake(item=immediate_item, applicant=PERSON, received=_materials(immediate_item),
                     by=clerk)
     kept = stored_rollups()
-    hourly = list(HourlyRollup.objects.values_list("day", "hour", "item_id", "received"))
+    monthly = stored_rollups(MonthlyRollup)
+    hourly = list(HourlyRollup.objects.values_list("month", "weekday", "hour", "item_id",
+                                                   "received"))
     DailyRollup.objects.update(accepted=99)
+    MonthlyRollup.objects.update(accepted=99)
     call_command("stats_rebuild", verbosity=0)
     assert stored_rollups() == kept
-    assert sorted(HourlyRollup.objects.values_list("day", "hour", "item_id", "received")) == \
-        sorted(hourly)
+    assert stored_rollups(MonthlyRollup) == monthly
+    assert sorted(HourlyRollup.objects.values_list("month", "weekday", "hour", "item_id",
+                                                   "received")) == sorted(hourly)
 
 
 # ---- random sequences of transitions -------------------------------------------------------
@@ -171,10 +178,11 @@ def test_rollups_equal_a_full_recount_after_any_sequence_of_transitions(
                 except DomainError:
                     pass  # e.g. resuming a pause that only materials end
         assert stored_rollups() == recount(facts_all())
+        assert stored_rollups(MonthlyRollup) == by_month(recount(facts_all()))
         assert sum(HourlyRollup.objects.values_list("received", flat=True)) == len(cases)
-        kept = stored_rollups()
+        kept = stored_rollups(), stored_rollups(MonthlyRollup)
         rollups_rebuild()
-        assert stored_rollups() == kept
+        assert (stored_rollups(), stored_rollups(MonthlyRollup)) == kept
         transaction.set_rollback(True)
 
 

@@ -59,6 +59,30 @@ class RollupKey:
 Contribution = dict[RollupKey, Counter]
 
 
+@dataclass(frozen=True, order=True)
+class MonthKey:
+    """month × center × department × item × channel × case type: what the dashboards and
+    reports read (every report period is whole months)."""
+
+    month: date  # the first day of the month
+    center_id: int
+    department_id: int
+    item_id: int
+    channel: str
+    case_type: str
+
+
+def by_month(rows: Contribution) -> dict[MonthKey, Counter]:
+    """Daily rows folded into months, without the window and staff dimensions."""
+    months: dict[MonthKey, Counter] = {}
+    for key, counts in rows.items():
+        month = MonthKey(key.day.replace(day=1), key.center_id, key.department_id, key.item_id,
+                         key.channel, key.case_type)
+        months.setdefault(month, Counter()).update(counts)
+    return {key: Counter({n: v for n, v in counts.items() if v})
+            for key, counts in months.items() if any(counts.values())}
+
+
 def _key(facts: CaseFacts, day: date) -> RollupKey:
     return RollupKey(day, facts.center_id, facts.department_id, facts.item_id, 0,
                      facts.staff_id, facts.channel, facts.case_type)

@@ -1,15 +1,16 @@
 """A realistic history of cases for dashboards and benchmarks, shaped like seed 000's hall:
 about 4,348 cases accepted per working day (1.09 million a year), 53% of them immediate cases,
 about 42% of all cases completed early, a few returned or accepted pending supplement, a busy
-morning and afternoon, most cases at a window. Cases are written with bulk inserts (not through
-the services, which would take days for millions), each with its intake entry on the timeline;
-the rollups are rebuilt afterwards."""
+morning and afternoon, most cases at a window. Cases are written with bulk inserts (COPY on
+PostgreSQL; not through the services, which would take days for millions), each with its
+intake entry on the timeline; the rollups are rebuilt afterwards."""
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from servicehall.accounts.models import User
@@ -121,7 +122,8 @@ class _Picker:
 
 
 def _case(rng: random.Random, *, center, number: str, day: date, picker: _Picker,
-          clock: _Clock, staff: list[int]) -> Case:
+          clock: _Clock, staff: list[int]) -> dict:
+    """The field values (attribute names) of one generated case."""
     roll = rng.random()
     item = picker.pick(rng, RETURN_SHARE <= roll < RETURN_SHARE + IMMEDIATE_SHARE)
     channel = rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
@@ -132,10 +134,10 @@ def _case(rng: random.Random, *, center, number: str, day: date, picker: _Picker
                   created_by_id=rng.choice(staff) if staff and channel == "window" else None,
                   visits=1 if channel == IntakeChannel.WINDOW else 0)
     if roll < RETURN_SHARE:
-        return Case(**common, case_type=CaseType.RETURNED, status=CaseStatus.RETURNED,
+        return dict(**common, case_type=CaseType.RETURNED, status=CaseStatus.RETURNED,
                     return_reasons=["key_materials_missing"])
     if roll < RETURN_SHARE + IMMEDIATE_SHARE:
-        return Case(**common, case_type=CaseType.IMMEDIATE, status=CaseStatus.COMPLETED,
+        return dict(**common, case_type=CaseType.IMMEDIATE, status=CaseStatus.COMPLETED,
                     accepted_on=day, materials_completed_on=day, clock_start=day,
                     promised_due=day, completed_on=day, on_time=True, early=False,
                     decision=Decision.APPROVED)
@@ -146,7 +148,7 @@ def _case(rng: random.Random, *, center, number: str, day: date, picker: _Picker
     supplement = rng.random() < SUPPLEMENT_SHARE / (1 - IMMEDIATE_SHARE)
     completed = clock.add(day, used)
     done = completed <= clock.until
-    return Case(**common, case_type=CaseType.SUPPLEMENT if supplement else CaseType.PROMISED,
+    return dict(**common, case_type=CaseType.SUPPLEMENT if supplement else CaseType.PROMISED,
                 status=CaseStatus.COMPLETED if done else CaseStatus.IN_PROGRESS,
                 accepted_on=day, materials_completed_on=day, clock_start=day,
                 promised_due=clock.add(day, promised),
@@ -163,6 +165,53 @@ def _moment(rng: random.Random, day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, rng.randrange(60))))
 
 
+def _orm_writer(rows: list[dict], moments: list[datetime]) -> None:
+    created = Case.objects.bulk_create(Case(**row) for row in rows)
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, at=at, kind=_intake_event(case.status))
+        for case, at in zip(created, moments, strict=True))
+
+
+def _intake_event(status: str) -> str:
+    return EventKind.RETURNED if status == CaseStatus.RETURNED else EventKind.ACCEPTED
+
+
+class _CopyWriter:
+    """PostgreSQL's COPY, about ten times faster than INSERTs for millions of rows: every
+    column of the case table, the ones the generator does not set taken from a prepared
+    default case, and ids drawn from the table's own sequence."""
+
+    def __init__(self, center):
+        self.fields = [f for f in Case._meta.concrete_fields if not f.primary_key]
+        prototype = Case(center=center, number="", received_on=timezone.localdate())
+        now = timezone.now()
+        self.defaults = {}
+        for f in self.fields:
+            value = now if f.attname in ("created_at", "updated_at") else getattr(
+                prototype, f.attname)
+            self.defaults[f.attname] = f.get_db_prep_save(value, connection)
+        self.json = {f.attname for f in self.fields if f.get_internal_type() == "JSONField"}
+        self.columns = ", ".join(f.column for f in self.fields)
+
+    def __call__(self, rows: list[dict], moments: list[datetime]) -> None:
+        table = Case._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                           f"FROM generate_series(1, %s)", [len(rows)])
+            ids = [pk for (pk,) in cursor.fetchall()]
+            raw = cursor.cursor
+            with raw.copy(f"COPY {table} (id, {self.columns}) FROM STDIN") as copy:
+                for pk, row in zip(ids, rows, strict=True):
+                    copy.write_row([pk, *(
+                        (json.dumps(row[name]) if name in self.json else row[name])
+                        if name in row else self.defaults[name]
+                        for name in (f.attname for f in self.fields))])
+            with raw.copy(f"COPY {CaseEvent._meta.db_table} (case_id, kind, at, note) "
+                          f"FROM STDIN") as copy:
+                for pk, row, at in zip(ids, rows, moments, strict=True):
+                    copy.write_row([pk, _intake_event(row["status"]), at, ""])
+
+
 def generate_history(*, center, cases: int, until: date | None = None, seed: int = 1,
                      batch: int = 5000, progress=None) -> int:
     """Write `cases` historical cases for `center`, ending on `until` (default yesterday);
@@ -177,22 +226,20 @@ def generate_history(*, center, cases: int, until: date | None = None, seed: int
     days = _working_days(center, until, count)
     clock = _Clock(days, until)
     staff = list(User.objects.filter(center=center).values_list("pk", flat=True)[:50])
-    prefix = f"{center.code}-H{rng.randrange(10**6):06d}"
+    offset = Case.objects.filter(center=center).count()  # numbers stay unique on a rerun
+    write = _CopyWriter(center) if connection.vendor == "postgresql" else _orm_writer
     written = 0
     while written < cases:
         size = min(batch, cases - written)
         rows, moments = [], []
         for n in range(written, written + size):
             day = days[n * len(days) // cases]
-            rows.append(_case(rng, center=center, number=f"{prefix}-{n:08d}", day=day,
-                              picker=picker, clock=clock, staff=staff))
+            number = f"{center.code}-H{offset + n:09d}"
+            rows.append(_case(rng, center=center, number=number, day=day, picker=picker,
+                              clock=clock, staff=staff))
             moments.append(_moment(rng, day))
         with transaction.atomic():
-            created = Case.objects.bulk_create(rows)
-            CaseEvent.objects.bulk_create(
-                CaseEvent(case=case, at=at, kind=EventKind.RETURNED
-                          if case.status == CaseStatus.RETURNED else EventKind.ACCEPTED)
-                for case, at in zip(created, moments, strict=True))
+            write(rows, moments)
         written += size
         if progress is not None:
             progress(size)

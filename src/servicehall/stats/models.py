@@ -55,13 +55,58 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.department_id} {self.item_id}"
 
 
-class HourlyRollup(models.Model):
-    """Applications received per day × hour (local time of `Case.created_at`), for the
-    weekday × hour heat map."""
+class MonthlyRollup(models.Model):
+    """The daily rollups folded into months, without window and staff: every report period is
+    whole months, so a year of the dashboard reads at most twelve rows per item, channel and
+    case type."""
 
-    day = models.DateField(_("day"))
-    hour = models.PositiveSmallIntegerField(_("hour"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.CASCADE,
+                               related_name="+")
+    department = models.ForeignKey("catalog.Department", verbose_name=_("department"),
+                                   on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey("catalog.ServiceItem", verbose_name=_("service item"),
+                             on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("channel"), max_length=8)
+    case_type = models.CharField(_("case type"), max_length=12)
+
+    received = _counter(_("received"))
+    accepted = _counter(_("accepted"))
+    immediate = _counter(_("immediate cases"))
+    supplement = _counter(_("supplement cases"))
+    returned = _counter(_("returned"))
+    completed = _counter(_("completed"))
+    on_time = _counter(_("completed on time"))
+    early = _counter(_("completed early"))
+    overdue = _counter(_("completed late"))
+    pending_delta = _counter(_("change in pending cases"))
+    limit_cases = _counter(_("completed cases with comparable limits"))
+    promised_days = _counter(_("promised working days"))
+    legal_days = _counter(_("legal working days"))
+    used_days = _counter(_("working days used"))
+    visits = _counter(_("visits to the hall"))
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [models.UniqueConstraint(
+            fields=["month", "center", "department", "item", "channel", "case_type"],
+            name="monthly_rollup_key")]
+        indexes = [models.Index(fields=["center", "month"], name="monthly_center_month_idx"),
+                   models.Index(fields=["department", "month"],
+                                name="monthly_department_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.department_id} {self.item_id}"
+
+
+class HourlyRollup(models.Model):
+    """Applications received per month × weekday × hour of intake (the case's first timeline
+    entry, in the hall's time zone), for the weekday × hour heat map."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
     weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("1 = Monday"))
+    hour = models.PositiveSmallIntegerField(_("hour"))
     center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.CASCADE,
                                related_name="+")
     department = models.ForeignKey("catalog.Department", verbose_name=_("department"),
@@ -73,10 +118,11 @@ class HourlyRollup(models.Model):
     class Meta:
         verbose_name = _("hourly rollup")
         verbose_name_plural = _("hourly rollups")
-        constraints = [models.UniqueConstraint(fields=["day", "hour", "center", "department",
-                                                       "item"], name="hourly_rollup_key")]
-        indexes = [models.Index(fields=["center", "day"], name="hourly_center_day_idx")]
+        constraints = [models.UniqueConstraint(fields=["month", "weekday", "hour", "center",
+                                                       "department", "item"],
+                                               name="hourly_rollup_key")]
+        indexes = [models.Index(fields=["center", "month"], name="hourly_center_month_idx")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.hour}h"
+        return f"{self.month:%Y-%m} {self.weekday} {self.hour}h"
 

@@ -1,11 +1,10 @@
-"""The reads of the dashboard and the reports: a handful of aggregate queries over the
-rollups, already scoped to what the user may see."""
+"""The reads of the dashboard and the reports: a handful of aggregate queries over the monthly
+rollups (every period is whole months), already scoped to what the user may see."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from servicehall.accounts.scoping import visible_rows
@@ -16,7 +15,7 @@ from servicehall.core.workcalendar import CalendarNotConfigured
 from .anomalies import DEFAULT_BAND, Anomaly, anomalies
 from .contributions import COUNTERS
 from .figures import Figures, figures, percent, totals
-from .models import DailyRollup, HourlyRollup
+from .models import HourlyRollup, MonthlyRollup
 from .periods import Period, working_days
 
 SUMS = {name: Sum(name) for name in COUNTERS}
@@ -30,7 +29,7 @@ class Scope:
     department_id: int | None = None
     item_id: int | None = None
 
-    def rows(self, user, model=DailyRollup):
+    def rows(self, user, model=MonthlyRollup):
         q = visible_rows(user) & Q(center=self.center)
         if self.department_id:
             q &= Q(department_id=self.department_id)
@@ -40,7 +39,7 @@ class Scope:
 
 
 def _in(period: Period) -> Q:
-    return Q(day__gte=period.start, day__lte=period.end)
+    return Q(month__gte=period.start, month__lte=period.end)
 
 
 def period_working_days(center, period: Period) -> int:
@@ -60,7 +59,7 @@ def period_figures(*, user, scope: Scope, period: Period) -> Figures:
         **{f"sum_{name}": Sum(name, filter=_in(period)) for name in COUNTERS},
         prev_year=Sum("accepted", filter=_in(period.year_before())),
         prev_period=Sum("accepted", filter=_in(period.previous())))
-    pending = rows.filter(day__lte=period.end).aggregate(p=Sum("pending_delta"))["p"] or 0
+    pending = rows.filter(month__lte=period.end).aggregate(p=Sum("pending_delta"))["p"] or 0
     channels = dict(rows.filter(_in(period)).values_list("channel").annotate(n=Sum("accepted"))
                     .order_by())
     counts = {name: current[f"sum_{name}"] or 0 for name in COUNTERS}
@@ -75,8 +74,8 @@ def period_figures(*, user, scope: Scope, period: Period) -> Figures:
 
 def monthly_trend(*, user, scope: Scope, period: Period) -> list[dict]:
     """Per month of the period: received, accepted, completed, on time, early."""
-    rows = (scope.rows(user).filter(_in(period)).annotate(month=TruncMonth("day"))
-            .values("month").annotate(**SUMS).order_by("month"))
+    rows = (scope.rows(user).filter(_in(period)).values("month").annotate(**SUMS)
+            .order_by("month"))
     by_month = {f"{row['month']:%Y-%m}": row for row in rows}
     return [{"month": m, **{name: (by_month.get(m) or {}).get(name) or 0 for name in COUNTERS}}
             for m in period.months()]
@@ -157,8 +156,8 @@ def department_anomalies(*, user, scope: Scope, period: Period, band=DEFAULT_BAN
     for _ in range(trailing):
         first = first.previous()
     span = Period("range", first.start, window.end)
-    rows = (scope.rows(user).filter(_in(span)).annotate(month=TruncMonth("day"))
-            .values("department_id", "month").annotate(n=Sum("accepted")).order_by())
+    rows = (scope.rows(user).filter(_in(span)).values("department_id", "month")
+            .annotate(n=Sum("accepted")).order_by())
     volumes: dict = defaultdict(dict)
     for r in rows:
         volumes[r["department_id"]][f"{r['month']:%Y-%m}"] = r["n"]
