@@ -47,5 +47,5 @@ def anomalies(monthly: Mapping[object, Sequence[tuple[str, int]]], *, month: str
         if abs(Decimal(current) - mean) > band * mean:
             flagged.append(Anomaly(department, month, current,
                                    mean.quantize(Decimal("0.1")),
-                                   percent(Decimal(current) - mean, mean)))
+                                   percent(Decimal(current) - mean, mean) or Decimal(0)))
     return sorted(flagged, key=lambda a: (-abs(a.change), str(a.department)))

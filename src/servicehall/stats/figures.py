@@ -10,10 +10,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .contributions import COUNTERS
 
-Row = Mapping[str, object]
+Row = Mapping[str, Any]
 
 
 def totals(rows: Iterable[Row]) -> Counter:
@@ -25,7 +26,7 @@ def totals(rows: Iterable[Row]) -> Counter:
     return total
 
 
-def percent(part: int | float, whole: int | float) -> Decimal | None:
+def percent(part: int | float | Decimal, whole: int | float | Decimal) -> Decimal | None:
     """`part` of `whole` in percent, two decimals, half-up; None when `whole` is 0."""
     if not whole:
         return None

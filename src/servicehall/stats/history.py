@@ -58,6 +58,7 @@ def _items(center) -> list[tuple[_Item, float]]:
     weighted = []
     for item in items:
         version = item.current_version
+        assert version is not None  # filtered above
         weight = 1 / (1 + rank[item.department_id]) ** 0.9 / per_department[item.department_id]
         weighted.append((_Item(item.pk, version.pk, item.department_id,
                                version.processing_type == "immediate",
@@ -69,7 +70,8 @@ def _items(center) -> list[tuple[_Item, float]]:
 
 def _working_days(center, until: date, count: int) -> list[date]:
     calendar = calendar_for(center)
-    days, d = [], until
+    days: list[date] = []
+    d = until
     while len(days) < count:
         try:
             working = calendar.is_working_day(d)
@@ -191,7 +193,7 @@ class _CopyWriter:
                 prototype, f.attname)
             self.defaults[f.attname] = f.get_db_prep_save(value, connection)
         self.json = {f.attname for f in self.fields if f.get_internal_type() == "JSONField"}
-        self.columns = ", ".join(f.column for f in self.fields)
+        self.columns = ", ".join(str(f.column) for f in self.fields)
 
     def __call__(self, rows: list[dict], moments: list[datetime]) -> None:
         table = Case._meta.db_table

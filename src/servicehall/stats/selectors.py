@@ -83,7 +83,7 @@ def monthly_trend(*, user, scope: Scope, period: Period) -> list[dict]:
 
 @dataclass
 class DepartmentLine:
-    department: object
+    department: Department
     accepted: int
     completed: int
     on_time: int

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from servicehall.cases.models import Case
 
 from . import rollups
+from .contributions import CaseFacts
 
 _WATCHED = frozenset(name.removesuffix("_id") for name in rollups.CASE_FIELDS) | frozenset(
     rollups.CASE_FIELDS)
@@ -18,18 +19,22 @@ def _relevant(update_fields) -> bool:
     return update_fields is None or bool(_WATCHED & set(update_fields))
 
 
+_SKIP = object()
+_BEFORE = "_stats_before"
+
+
 @receiver(pre_save, sender=Case, dispatch_uid="stats_case_before")
 def case_before(sender, instance: Case, raw=False, update_fields=None, **kwargs) -> None:
     if raw or not _relevant(update_fields):
-        instance._stats_before = "skip"
+        setattr(instance, _BEFORE, _SKIP)
         return
-    instance._stats_before = rollups.facts_stored(instance.pk) if instance.pk else None
+    setattr(instance, _BEFORE, rollups.facts_stored(instance.pk) if instance.pk else None)
 
 
 @receiver(post_save, sender=Case, dispatch_uid="stats_case_after")
 def case_after(sender, instance: Case, created=False, raw=False, **kwargs) -> None:
-    before = getattr(instance, "_stats_before", "skip")
-    if raw or before == "skip":
+    before = getattr(instance, _BEFORE, _SKIP)
+    if raw or not (before is None or isinstance(before, CaseFacts)):
         return
     rollups.case_rollups_update(before=before, case=instance)
     if created:
