@@ -74,9 +74,10 @@ def test_every_table_exports_to_one_workbook(client, history, leader):
     assert figures["受理量"] == "2"
 
 
-def test_report_page_and_pdf(client, history, leader):
+def test_report_page_and_pdf(client, history, leader, django_assert_max_num_queries):
     _signed_in(client, leader)
-    page = client.get("/staff/stats/report/?kind=year&year=2026").content.decode()
+    with django_assert_max_num_queries(15):
+        page = client.get("/staff/stats/report/?kind=year&year=2026").content.decode()
     assert "2026年大厅业务统计报告" in page
     pdf = client.get("/staff/stats/report.pdf?kind=quarter&year=2026&n=3")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -94,3 +95,9 @@ def test_a_chief_representative_sees_only_their_department(client, history, make
     page = client.get("/staff/stats/?kind=year&year=2026").content.decode()
     assert "2026年,大厅业务受理总量为1件" in page
     assert "市场监管局" not in page
+
+
+def test_the_anomaly_band_is_a_setting(client, history, leader, settings):
+    settings.STATS_ANOMALY_BAND = "0.5"
+    _signed_in(client, leader)
+    assert "±50%" in client.get("/staff/stats/?kind=year&year=2026").content.decode()

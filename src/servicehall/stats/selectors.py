@@ -3,7 +3,9 @@ rollups (every period is whole months), already scoped to what the user may see.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -144,10 +146,16 @@ def heat_map(*, user, scope: Scope, period: Period) -> HeatMap:
     return HeatMap(cells, hours)
 
 
-def department_anomalies(*, user, scope: Scope, period: Period, band=DEFAULT_BAND,
+def anomaly_band() -> Decimal:
+    """The band of the anomaly flags: `STATS_ANOMALY_BAND` (a fraction, e.g. "0.3")."""
+    return Decimal(str(getattr(settings, "STATS_ANOMALY_BAND", DEFAULT_BAND)))
+
+
+def department_anomalies(*, user, scope: Scope, period: Period, band: Decimal | None = None,
                          trailing: int = 3, names: dict | None = None) -> list[Anomaly]:
     """Departments whose volume in the period's last month (up to this month, for a period
     not over yet) leaves the band around their mean of the `trailing` months before."""
+    band = anomaly_band() if band is None else band
     this_month = f"{timezone.localdate():%Y-%m}"
     last = min(period.months()[-1], max(this_month, period.months()[0]))
     year, month = map(int, last.split("-"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from servicehall.core.errors import PermissionDenied
 
 from . import reports, selectors
+from .figures import fmt
 from .periods import MONTH, QUARTER, YEAR, Period
 from .selectors import Scope
 
@@ -47,7 +48,8 @@ def _context(request):
     stats.item_name = str(item) if item else ""
     return {"center": center, "stats": stats, "departments": departments, "items": items,
             "department": department, "item": item, "kinds": KINDS,
-            "query": request.GET.urlencode(), "tables": reports.tables(stats)}
+            "query": request.GET.urlencode(), "tables": reports.tables(stats),
+            "band": f"±{fmt(selectors.anomaly_band() * 100)}%"}
 
 
 def _charts(stats) -> dict:
