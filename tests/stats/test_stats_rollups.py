@@ -190,3 +190,10 @@ def test_rebuild_of_one_center_leaves_the_others(item_a, clerk):
     with businessday.replaying(date(2026, 9, 30)):
         case_intake(item=item_a, applicant=PERSON, received=_materials(item_a), by=clerk)
     assert rollups_rebuild(center=item_a.center) == 1
+
+
+def test_a_deleted_case_leaves_the_counts(item_a, clerk):
+    with businessday.replaying(date(2026, 9, 30)):
+        case = case_intake(item=item_a, applicant=PERSON, received=_materials(item_a), by=clerk)
+    case.delete()
+    assert stored_rollups() == {} and stored_rollups(MonthlyRollup) == {}

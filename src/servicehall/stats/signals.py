@@ -1,15 +1,16 @@
 """The rollups follow every save of a case, in the same transaction: `pre_save` reads what the
 database holds (the services hold the case's row lock), `post_save` adds the difference. Saves
-that touch no field the statistics read cost nothing. Bulk writes (`QuerySet.update`,
-`bulk_create`) bypass this; the history generator rebuilds the rollups after them."""
+that touch no field the statistics read cost nothing; a deleted case is taken out. Bulk writes
+(`QuerySet.update`, `bulk_create`) bypass this; the history generator rebuilds the rollups
+after them."""
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from servicehall.cases.models import Case
 
 from . import rollups
-from .contributions import CaseFacts
+from .contributions import CaseFacts, delta
 
 _WATCHED = frozenset(name.removesuffix("_id") for name in rollups.CASE_FIELDS) | frozenset(
     rollups.CASE_FIELDS)
@@ -39,3 +40,10 @@ def case_after(sender, instance: Case, created=False, raw=False, **kwargs) -> No
     rollups.case_rollups_update(before=before, case=instance)
     if created:
         rollups.hourly_add(instance)
+
+
+@receiver(pre_delete, sender=Case, dispatch_uid="stats_case_deleted")
+def case_deleted(sender, instance: Case, **kwargs) -> None:
+    """A deleted case leaves the daily and monthly counts (the hour of its intake stays in the
+    heat map until the next rebuild)."""
+    rollups.rollups_apply(delta(rollups.facts_stored(instance.pk), None))
