@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "servicehall.catalog",
     "servicehall.cases",
     "servicehall.frontdesk",
+    "servicehall.stats",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from servicehall.core.models import Center
+from servicehall.stats.history import generate_history
+from servicehall.stats.progress import ProgressBar
+from servicehall.stats.rollups import rollups_rebuild
+
+
+class Command(BaseCommand):
+    help = _("Fill the database with a realistic history of cases (shaped like a hall with "
+             "1.09 million cases a year) and rebuild the statistics.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=10_000,
+                            help=_("Number of cases (default 10,000; 10,000,000 possible)."))
+        parser.add_argument("--center", help=_("Code of the center (default: the first with "
+                                               "service items)."))
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, cases, center=None, seed=1, **options):
+        centers = Center.objects.filter(service_items__isnull=False).distinct().order_by("pk")
+        target = (centers.filter(code=center) if center else centers).first()
+        if target is None:
+            raise CommandError(_("No center with service items; load the catalog first."))
+        bar = ProgressBar(cases, label=_("Cases"), stream=self.stderr)
+        generate_history(center=target, cases=cases, seed=seed, progress=bar.advance)
+        bar.finish()
+        rebuild = ProgressBar(target.cases.count(), label=_("Rollups"), stream=self.stderr)
+        rows = rollups_rebuild(center=target, progress=lambda facts: rebuild.wrap(facts))
+        self.stdout.write(_("{cases} cases written for {center}; {rows} rollup rows.").format(
+            cases=cases, center=target.name, rows=rows))
