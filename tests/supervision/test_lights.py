@@ -10,7 +10,7 @@ import pytest
 
 from servicehall.core.official_calendar import official_days
 from servicehall.core.workcalendar import WorkCalendar
-from servicehall.supervision.rules import (
+from servicehall.supervision.lights import (
     Boundaries,
     CaseFacts,
     Light,

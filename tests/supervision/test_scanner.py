@@ -1,0 +1,102 @@
+"""The scan: set-based, idempotent, and a transition relights its case at once."""
+
+from datetime import date
+
+import pytest
+
+from servicehall.cases.choices import CaseStatus
+from servicehall.cases.models import Case
+from servicehall.cases.services import case_resume, case_step_take, case_suspend
+from servicehall.core import businessday
+from servicehall.supervision.models import CaseWatch, SupervisionRule
+from servicehall.supervision.scanner import scan
+from tests.supervision.conftest import DUE
+
+pytestmark = pytest.mark.django_db
+
+
+def light(case):
+    return CaseWatch.objects.get(pk=case.pk).light
+
+
+def test_the_first_scan_watches_every_open_case(accept):
+    case = accept()
+    assert Case.objects.get(pk=case.pk).promised_due == DUE
+    report = scan(today=date(2026, 10, 9))
+    assert report.full and report.inserted == 1
+    assert light(case) == "green"
+
+
+def test_a_rescan_with_nothing_changed_writes_no_row(accept):
+    accept(), accept()
+    scan(today=date(2026, 10, 9))
+    again = scan(today=date(2026, 10, 9))
+    assert not again.full and again.written == 0
+    assert scan(today=date(2026, 10, 9), full=True).written == 0
+
+
+def test_the_light_turns_yellow_then_red_as_the_days_pass(accept):
+    case = accept()
+    scan(today=date(2026, 10, 9))
+    assert light(case) == "green"
+    # the review step (2 working days from 09-30) was due on Fri 10-09
+    assert scan(today=date(2026, 10, 10)).relit == 1
+    watch = CaseWatch.objects.get(pk=case.pk)
+    assert (watch.light, watch.reason) == ("yellow", "step_overdue")
+    # 10 promised working days: 20% = 2 left from Fri 10-16 (10-19, 10-20)
+    assert scan(today=date(2026, 10, 15)).written == 0
+    assert scan(today=date(2026, 10, 16)).relit == 1
+    watch = CaseWatch.objects.get(pk=case.pk)
+    assert (watch.light, watch.reason, watch.since) == ("yellow", "due_soon", date(2026, 10, 16))
+    assert scan(today=date(2026, 10, 20)).written == 0  # the deadline itself: still yellow
+    scan(today=date(2026, 10, 21))
+    assert light(case) == "red"
+
+
+def test_a_new_case_is_picked_up_by_the_next_scan_without_a_full_one(accept):
+    scan(today=date(2026, 10, 9))
+    case = accept(day=date(2026, 10, 9))
+    report = scan(today=date(2026, 10, 9))
+    assert not report.full and report.inserted == 1 and light(case) == "green"
+
+
+def test_a_transition_updates_the_light_at_once(accept, reviewer_a):
+    case = accept()
+    assert not CaseWatch.objects.filter(pk=case.pk).exists()  # intake: the next scan
+    with businessday.replaying(date(2026, 10, 19)):
+        case = case_step_take(case=case, by=reviewer_a)
+        assert light(case) == "yellow"
+        case = case_suspend(case=case, kind="expert_review", reason="专家评审", by=reviewer_a,
+                            expected_working_days=5)
+        assert light(case) == "paused"
+    with businessday.replaying(date(2026, 10, 21)):
+        case = case_resume(case=case, by=reviewer_a)
+    # two paused working days moved the deadline to 10-22: yellow on 10-21, not red
+    assert Case.objects.get(pk=case.pk).promised_due == date(2026, 10, 22)
+    assert light(case) == "yellow"
+
+
+def test_a_case_closed_outside_the_services_leaves_the_board_on_the_full_scan(accept):
+    case, other = accept(), accept()
+    scan(today=date(2026, 10, 9))
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED,
+                                           completed_on=date(2026, 10, 9))
+    report = scan(today=date(2026, 10, 9), full=True)
+    assert report.deleted == 1
+    assert list(CaseWatch.objects.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_an_item_rule_changes_the_warning_and_triggers_a_full_rescan(accept, center, item_a):
+    case = accept()
+    scan(today=date(2026, 10, 8))
+    assert light(case) == "green"
+    SupervisionRule.objects.create(center=center, item=item_a, warn_working_days=9)
+    report = scan(today=date(2026, 10, 8))
+    assert report.full and light(case) == "yellow"
+
+
+def test_a_deadline_beyond_the_configured_calendar_is_unknown(accept):
+    case = accept()
+    Case.objects.filter(pk=case.pk).update(promised_due=date(2027, 1, 12))
+    scan(today=date(2026, 10, 9), full=True)
+    assert light(case) == "unknown"
