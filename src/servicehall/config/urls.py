@@ -17,6 +17,7 @@ urlpatterns = [
     path("progress/", include("servicehall.cases.urls_public")),
     path("staff/catalog/", include("servicehall.catalog.urls")),
     path("staff/cases/", include("servicehall.cases.urls")),
+    path("staff/supervision/", include("servicehall.supervision.urls")),
     path("staff/", include("servicehall.core.urls")),
     path("", include("servicehall.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
