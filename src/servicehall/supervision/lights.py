@@ -106,14 +106,22 @@ def warn_from(cal: WorkCalendar, *, clock_start: date | None, due: date,
 def boundaries(facts: CaseFacts, cal: WorkCalendar, thresholds: Thresholds = DEFAULTS
                ) -> Boundaries:
     """The boundaries of a case; a deadline the calendar does not reach leaves them unknown."""
-    if facts.paused:
-        return Boundaries(paused=True)
-    if facts.promised_due is None:
-        return Boundaries()
+    if facts.paused or facts.promised_due is None:
+        return assemble(facts, None)
     try:
         warn = warn_from(cal, clock_start=facts.clock_start, due=facts.promised_due,
                          thresholds=thresholds)
     except CalendarNotConfigured:
+        return assemble(facts, None)
+    return assemble(facts, warn)
+
+
+def assemble(facts: CaseFacts, warn: date | None) -> Boundaries:
+    """The boundaries from the facts and the first warning day (the only part that needs the
+    calendar, so a scanner can compute it once for many cases); no warning day: unknown."""
+    if facts.paused:
+        return Boundaries(paused=True)
+    if facts.promised_due is None or warn is None:
         return Boundaries()
     return Boundaries(
         warn_from=warn,

@@ -50,12 +50,16 @@ class CaseWatch(models.Model):
     """The light of one open case, with the first day of each colour so that a rescan compares
     dates. A row exists while its case is open."""
 
+    # A derived table, rebuilt by the full scan (which also drops the rows of vanished cases):
+    # no database foreign keys, whose per-row checks would dominate a scan of a million cases.
     case = models.OneToOneField("cases.Case", verbose_name=_("case"), primary_key=True,
-                                on_delete=models.CASCADE, related_name="watch")
+                                on_delete=models.CASCADE, related_name="watch",
+                                db_constraint=False)
     center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.CASCADE,
-                               related_name="+", db_index=False)
+                               related_name="+", db_index=False, db_constraint=False)
     department = models.ForeignKey("catalog.Department", verbose_name=_("department"),
-                                   on_delete=models.CASCADE, related_name="+", db_index=False)
+                                   on_delete=models.CASCADE, related_name="+", db_index=False,
+                                   db_constraint=False)
     light = models.CharField(_("light"), max_length=8, choices=LightChoice.choices)
     reason = models.CharField(_("reason"), max_length=14, choices=ReasonChoice.choices,
                               blank=True)

@@ -2,46 +2,52 @@
 
 Two passes, both writing only the rows whose values change:
 
-1. *sync* reads the open cases in primary-key chunks, turns their deadlines into boundaries
-   (the first day of each colour, `lights.boundaries`, memoised: many cases share the same
-   dates) and inserts, updates or deletes watch rows whose values differ. A full sync runs on
-   the first scan and whenever a center's calendar or the rules change; otherwise only the
+1. *sync* turns the open cases' deadlines into boundaries (the first day of each colour, see
+   `lights.py`). The only part that needs the working calendar, the first warning day, depends
+   on (center, item, clock start, promised deadline) alone: it is computed in Python once per
+   distinct combination (a few thousand for a million cases) into a small table. Everything
+   else is SQL: one statement builds the new rows in a staging table by joining the cases to
+   that table, three more insert, update or delete the watch rows whose values differ. A full
+   sync runs on the first scan and whenever a calendar or a rule changes; otherwise only the
    cases created since the last scan are read. Transitions update their case at once through
-   `watch_case` (see `receivers.py`).
-2. *relight* is one UPDATE over the watch table: the colour of today read from the stored
+   `watch_case` (see `receivers.py`), in Python with the same rules.
+2. *relight* is one UPDATE over the watch table: today's colour read from the stored
    boundaries, written where it differs from the stored one. Nothing changed, nothing written.
-
-On PostgreSQL new and changed rows travel by COPY; elsewhere by bulk statements.
 """
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Value
-from django.db.models import When as W
-from django.db.models.expressions import Case as CaseWhen
+from django.db.models import Count, Max
 
 from servicehall.cases.choices import OPEN_STATUSES, PAUSED_STATUSES
 from servicehall.cases.models import Case
 from servicehall.core import businessday
 from servicehall.core.calendar import calendar_for
 from servicehall.core.models import Center
-from servicehall.core.workcalendar import WorkCalendar
+from servicehall.core.workcalendar import CalendarNotConfigured, WorkCalendar
 
-from .lights import DEFAULTS, Boundaries, CaseFacts, Light, Reason, Thresholds, boundaries, light_on
+from .lights import (
+    DEFAULTS,
+    CaseFacts,
+    Light,
+    Reason,
+    Thresholds,
+    assemble,
+    light_on,
+    warn_from,
+)
 from .models import CaseWatch, ScanState, SupervisionRule
 
-CHUNK = 20_000
 OPEN = sorted(OPEN_STATUSES)
 CASE_FIELDS = ("pk", "center_id", "department_id", "item_id", "status", "clock_start",
                "promised_due", "legal_due", "current_step_due", "is_urgent")
 # The columns a sync computes; `since` and `warned_on` follow from them.
 COMPUTED = ("center_id", "department_id", "paused", "warn_from", "step_late_from", "red_from",
             "legal_from", "is_urgent", "light", "reason")
-ALL_COLUMNS = ("case_id", *COMPUTED, "since", "warned_on")
 
 
 @dataclass
@@ -53,7 +59,7 @@ class ScanReport:
     deleted: int = 0
     relit: int = 0
     seconds: float = 0.0
-    lights: dict = field(default_factory=dict)
+    top: int = 0
 
     @property
     def written(self) -> int:
@@ -68,20 +74,18 @@ def thresholds_of(rules: list[SupervisionRule]) -> dict[tuple[int, int | None], 
 
 
 class Classifier:
-    """Computes watch values of case rows, with each center's calendar and rules loaded once."""
+    """Computes watch values of case rows, with each center's calendar and rules loaded once
+    and the calendar part (the first warning day) memoised: many cases share their dates."""
 
     def __init__(self, today: date):
         self.today = today
         self.thresholds = thresholds_of(list(SupervisionRule.objects.all()))
         self._calendars: dict[int, WorkCalendar | None] = {}
-        self._memo: dict[tuple, tuple] = {}
+        self._warn: dict[tuple, date | None] = {}
 
     def calendar(self, center_id: int) -> WorkCalendar | None:
         if center_id not in self._calendars:
-            try:
-                self._calendars[center_id] = calendar_for(Center.objects.get(pk=center_id))
-            except ValueError:  # no calendar day at all
-                self._calendars[center_id] = None
+            self.prime(Center.objects.get(pk=center_id))
         return self._calendars[center_id]
 
     def prime(self, center: Center) -> None:
@@ -89,154 +93,176 @@ class Classifier:
         if center.pk not in self._calendars:
             try:
                 self._calendars[center.pk] = calendar_for(center)
-            except ValueError:
+            except ValueError:  # no calendar day at all
                 self._calendars[center.pk] = None
 
-    def rule(self, center_id: int, item_id: int) -> Thresholds:
+    def rule(self, center_id: int, item_id: int | None) -> Thresholds:
         return (self.thresholds.get((center_id, item_id))
                 or self.thresholds.get((center_id, None)) or DEFAULTS)
 
-    def values(self, row: tuple) -> tuple:
-        """COMPUTED values for one row of CASE_FIELDS."""
-        (_pk, center_id, department_id, item_id, status, start, due, legal, step_due,
-         urgent) = row
-        paused = status in PAUSED_STATUSES
-        key = (center_id, item_id, paused, start, due, legal, step_due)
-        cached = self._memo.get(key)
-        if cached is None:
+    def warn_from(self, center_id: int, item_id: int, start: date | None, due: date
+                  ) -> date | None:
+        key = (center_id, item_id, start, due)
+        if key not in self._warn:
             cal = self.calendar(center_id)
-            facts = CaseFacts(paused=paused, clock_start=start, promised_due=due,
-                              legal_due=legal, step_due=step_due)
-            b = (boundaries(facts, cal, self.rule(center_id, item_id)) if cal
-                 else Boundaries(paused=paused))
-            light, reason = light_on(b, self.today)
-            cached = (b.paused, b.warn_from, b.step_late_from, b.red_from, b.legal_from,
-                      light.value, reason.value)
-            self._memo[key] = cached
-        paused_, warn, step_late, red, legal_from, light, reason = cached
-        return (center_id, department_id, paused_, warn, step_late, red, legal_from, urgent,
-                light, reason)
+            try:
+                self._warn[key] = cal and warn_from(cal, clock_start=start, due=due,
+                                                    thresholds=self.rule(center_id, item_id))
+            except CalendarNotConfigured:
+                self._warn[key] = None
+        return self._warn[key]
+
+    def values(self, row: tuple) -> tuple:
+        """The case id and the COMPUTED values for one row of CASE_FIELDS."""
+        (pk, center_id, department_id, item_id, status, start, due, legal, step_due,
+         urgent) = row
+        facts = CaseFacts(paused=status in PAUSED_STATUSES, clock_start=start,
+                          promised_due=due, legal_due=legal, step_due=step_due)
+        warn = (self.warn_from(center_id, item_id, start, due)
+                if due is not None and not facts.paused else None)
+        b = assemble(facts, warn)
+        light, reason = light_on(b, self.today)
+        return (pk, center_id, department_id, b.paused, b.warn_from, b.step_late_from,
+                b.red_from, b.legal_from, urgent, light.value, reason.value)
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+CHUNK = 50_000
+STAGE = "supervision_stage"
+STAGE_COLUMNS = ("case_id", *COMPUTED)
+WATCH = CaseWatch._meta.db_table
+STAGE, WARN = "supervision_stage", "supervision_warn"
+NO_START = date(1, 1, 1)  # stands for "no clock start" in the warning table's join key
 
 
-def _copy_rows(table: str, rows: list[tuple]) -> None:
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(ALL_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+def _plus_one_day(column: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"date({column}, '+1 day')"
+    return f"({column} + 1)"
 
 
-def _insert(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if _is_postgres():
-        _copy_rows(CaseWatch._meta.db_table, rows)
-        return
-    CaseWatch.objects.bulk_create([CaseWatch(**dict(zip(ALL_COLUMNS, row, strict=True)))
-                                   for row in rows], batch_size=2000)
+def _light_sql(b: str) -> tuple[str, str]:
+    """Today's light and reason from the boundaries of row alias `b` (mirrors
+    lights.light_on); `%(today)s` is today."""
+    light = (f"CASE WHEN {b}.paused THEN '{Light.PAUSED}' "
+             f"WHEN {b}.red_from IS NULL THEN '{Light.UNKNOWN}' "
+             f"WHEN {b}.legal_from <= %(today)s OR {b}.red_from <= %(today)s THEN '{Light.RED}' "
+             f"WHEN {b}.warn_from <= %(today)s OR {b}.step_late_from <= %(today)s "
+             f"THEN '{Light.YELLOW}' ELSE '{Light.GREEN}' END")
+    reason = (f"CASE WHEN {b}.paused THEN '{Reason.PAUSED}' "
+              f"WHEN {b}.red_from IS NULL THEN '{Reason.NO_DEADLINE}' "
+              f"WHEN {b}.legal_from <= %(today)s THEN '{Reason.LEGAL_BREACH}' "
+              f"WHEN {b}.red_from <= %(today)s THEN '{Reason.OVERDUE}' "
+              f"WHEN {b}.warn_from <= %(today)s THEN '{Reason.DUE_SOON}' "
+              f"WHEN {b}.step_late_from <= %(today)s THEN '{Reason.STEP_OVERDUE}' "
+              f"ELSE '{Reason.NONE}' END")
+    return light, reason
 
 
-def _update(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if _is_postgres():
-        table = CaseWatch._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE sup_changes (LIKE {table}) ON COMMIT DROP")
-            _copy_rows("sup_changes", rows)
-            sets = ", ".join(f"{c} = c.{c}" for c in ALL_COLUMNS[1:])
-            cursor.execute(f"UPDATE {table} w SET {sets} FROM sup_changes c "
-                           f"WHERE w.case_id = c.case_id")
-            cursor.execute("DROP TABLE sup_changes")
-        return
-    CaseWatch.objects.bulk_update([CaseWatch(**dict(zip(ALL_COLUMNS, row, strict=True)))
-                                   for row in rows], ALL_COLUMNS[1:], batch_size=500)
+def _open_cases_sql(after: int) -> tuple[str, dict]:
+    statuses = ", ".join(f"'{s}'" for s in OPEN)
+    return f"c.status IN ({statuses}) AND c.id > %(after)s", {"after": after}
 
 
-def _merge(row: tuple, computed: tuple, old: tuple | None, today: date) -> tuple | None:
-    """The full watch row to write, or None when the stored one is already right."""
-    if old is not None and old[:len(COMPUTED)] == computed:
-        return None
-    light_changed = old is None or old[COMPUTED.index("light")] != computed[-2] \
-        or old[COMPUTED.index("reason")] != computed[-1]
-    since = today if light_changed else old[len(COMPUTED)]
-    warned_on = None if old is None or computed[-2] == Light.GREEN else old[-1]
-    return (row[0], *computed, since, warned_on)
+def _fill_warn_table(cursor, classifier: Classifier, after: int) -> None:
+    """The first warning day of every distinct (center, item, clock start, deadline)."""
+    where, params = _open_cases_sql(after)
+    paused = ", ".join(f"'{s}'" for s in sorted(PAUSED_STATUSES))
+    cursor.execute(f"SELECT DISTINCT c.center_id, c.item_id, c.clock_start, c.promised_due "
+                   f"FROM {Case._meta.db_table} c WHERE {where} "
+                   f"AND c.status NOT IN ({paused}) AND c.promised_due IS NOT NULL", params)
+    rows = []
+    for center_id, item_id, start, due in cursor.fetchall():
+        if isinstance(due, str):  # SQLite hands raw DISTINCT dates back as text
+            due = date.fromisoformat(due)
+            start = date.fromisoformat(start) if start else None
+        warn = classifier.warn_from(center_id, item_id, start, due)
+        if warn is not None:
+            rows.append((center_id, item_id, start or NO_START, due, warn))
+    cursor.execute(f"DROP TABLE IF EXISTS {WARN}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {WARN} (center_id bigint, item_id bigint, "
+                   "clock_start date, promised_due date, warn_from date)")
+    cursor.executemany(f"INSERT INTO {WARN} VALUES (%s, %s, %s, %s, %s)", rows)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {WARN}")
 
 
-def _sync_chunk(rows: list[tuple], lo: int, hi: int, classifier: Classifier, report: ScanReport,
-                *, deletes: bool) -> None:
-    existing = {r[0]: r[1:] for r in CaseWatch.objects.filter(pk__gt=lo, pk__lte=hi)
-                .values_list("case_id", *COMPUTED, "since", "warned_on")}
-    new, changed = [], []
-    for row in rows:
-        old = existing.pop(row[0], None)
-        merged = _merge(row, classifier.values(row), old, classifier.today)
-        if merged is not None:
-            (changed if old is not None else new).append(merged)
-    with transaction.atomic():
-        _insert(new)
-        _update(changed)
-        if deletes and existing:  # watched cases in this range that are no longer open
-            CaseWatch.objects.filter(pk__in=list(existing)).delete()
-            report.deleted += len(existing)
-    report.read += len(rows)
-    report.inserted += len(new)
-    report.updated += len(changed)
+def _fill_stage(cursor, *, today: date, after: int) -> None:
+    """The new watch rows of the open cases with pk > `after`, built in one statement."""
+    where, params = _open_cases_sql(after)
+    paused = "c.status IN ({})".format(", ".join(f"'{s}'" for s in sorted(PAUSED_STATUSES)))
+    known = f"NOT ({paused}) AND w.warn_from IS NOT NULL"
+    light, reason = _light_sql("b")
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT b.*, {light} AS light, {reason} AS reason "
+        f"FROM (SELECT c.id AS case_id, c.center_id, c.department_id, {paused} AS paused, "
+        f"CASE WHEN {known} THEN w.warn_from END AS warn_from, "
+        f"CASE WHEN {known} THEN {_plus_one_day('c.current_step_due')} END AS step_late_from, "
+        f"CASE WHEN {known} THEN {_plus_one_day('c.promised_due')} END AS red_from, "
+        f"CASE WHEN {known} THEN {_plus_one_day('c.legal_due')} END AS legal_from, "
+        f"c.is_urgent FROM {Case._meta.db_table} c LEFT JOIN {WARN} w "
+        f"ON w.center_id = c.center_id AND w.item_id = c.item_id "
+        f"AND w.clock_start = COALESCE(c.clock_start, %(no_start)s) "
+        f"AND w.promised_due = c.promised_due WHERE {where}) b",
+        {**params, "today": today, "no_start": NO_START})
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {STAGE}")
+
+
+def _merge(cursor, *, today: date, full: bool, report: ScanReport) -> None:
+    """Insert, update (only rows whose values differ) and, on a full sync, delete."""
+    differs = " OR ".join(f"{WATCH}.{c} IS DISTINCT FROM s.{c}" for c in COMPUTED)
+    sets = ", ".join(f"{c} = s.{c}" for c in COMPUTED)
+    cursor.execute(
+        f"UPDATE {WATCH} SET {sets}, "
+        f"since = CASE WHEN {WATCH}.light <> s.light OR {WATCH}.reason <> s.reason "
+        f"THEN %(today)s ELSE {WATCH}.since END, "
+        f"warned_on = CASE WHEN s.light = %(green)s THEN NULL ELSE {WATCH}.warned_on END "
+        f"FROM {STAGE} s WHERE {WATCH}.case_id = s.case_id AND ({differs})",
+        {"today": today, "green": Light.GREEN.value})
+    report.updated += max(0, cursor.rowcount)
+    cursor.execute(f"SELECT 1 FROM {WATCH} LIMIT 1")
+    # The first scan fills an empty table: no anti-join, whose plan on a table the statistics
+    # still believe empty would rescan the rows this very statement inserts.
+    missing = ("" if cursor.fetchone() is None else
+               f"WHERE NOT EXISTS (SELECT 1 FROM {WATCH} w WHERE w.case_id = s.case_id)")
+    cursor.execute(
+        f"INSERT INTO {WATCH} ({', '.join(STAGE_COLUMNS)}, since, warned_on) "
+        f"SELECT {', '.join('s.' + c for c in STAGE_COLUMNS)}, %(today)s, NULL "
+        f"FROM {STAGE} s {missing}", {"today": today})
+    report.inserted += max(0, cursor.rowcount)
+    if report.inserted > 10_000 and connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {WATCH}")  # fresh statistics for the next plans
+    if full:
+        cursor.execute(f"DELETE FROM {WATCH} WHERE NOT EXISTS "
+                       f"(SELECT 1 FROM {STAGE} s WHERE s.case_id = {WATCH}.case_id)")
+        report.deleted += max(0, cursor.rowcount)
+    cursor.execute(f"SELECT COUNT(*), MAX(case_id) FROM {STAGE}")
+    report.read, top = cursor.fetchone()
+    report.top = top or 0
+    cursor.execute(f"DROP TABLE {STAGE}")
+    cursor.execute(f"DROP TABLE {WARN}")
 
 
 def sync(*, classifier: Classifier, report: ScanReport, after: int = 0) -> int:
-    """Bring the watch rows of the open cases with pk > `after` up to date; returns the
-    highest case pk read. With `after=0` it also removes the rows of closed cases."""
-    last, top = after, after
-    full = after == 0
-    while True:
-        rows = list(Case.objects.filter(status__in=OPEN, pk__gt=last).order_by("pk")
-                    .values_list(*CASE_FIELDS)[:CHUNK])
-        hi = rows[-1][0] if len(rows) == CHUNK else None
-        if hi is None and full:
-            hi = max(last, CaseWatch.objects.aggregate(m=Max("pk"))["m"] or 0,
-                     rows[-1][0] if rows else 0)
-        elif hi is None:
-            hi = rows[-1][0] if rows else last
-        _sync_chunk(rows, last, hi, classifier, report, deletes=full)
-        top = max(top, hi)
-        if len(rows) < CHUNK:
-            return top
-        last = hi
-
-
-def light_expression(today: date):
-    """Today's light, read from the stored boundaries (mirrors rules.light_on)."""
-    return CaseWhen(
-        W(paused=True, then=Value(Light.PAUSED.value)),
-        W(red_from__isnull=True, then=Value(Light.UNKNOWN.value)),
-        W(Q(legal_from__lte=today) | Q(red_from__lte=today), then=Value(Light.RED.value)),
-        W(Q(warn_from__lte=today) | Q(step_late_from__lte=today),
-          then=Value(Light.YELLOW.value)),
-        default=Value(Light.GREEN.value))
-
-
-def reason_expression(today: date):
-    return CaseWhen(
-        W(paused=True, then=Value(Reason.PAUSED.value)),
-        W(red_from__isnull=True, then=Value(Reason.NO_DEADLINE.value)),
-        W(legal_from__lte=today, then=Value(Reason.LEGAL_BREACH.value)),
-        W(red_from__lte=today, then=Value(Reason.OVERDUE.value)),
-        W(warn_from__lte=today, then=Value(Reason.DUE_SOON.value)),
-        W(step_late_from__lte=today, then=Value(Reason.STEP_OVERDUE.value)),
-        default=Value(Reason.NONE.value))
+    """Bring the watch rows of the open cases with pk > `after` up to date, writing only rows
+    whose values change; with `after=0` also remove the rows of cases no longer open.
+    Returns the highest case pk read."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _fill_warn_table(cursor, classifier, after)
+        _fill_stage(cursor, today=classifier.today, after=after)
+        _merge(cursor, today=classifier.today, full=after == 0, report=report)
+    return max(after, report.top)
 
 
 def relight(*, today: date) -> int:
     """Today's light on every watch row whose stored light or reason is out of date."""
-    light, reason = light_expression(today), reason_expression(today)
-    stale = CaseWatch.objects.filter(~Q(light=light) | ~Q(reason=reason))
-    relit = stale.update(light=light, reason=reason, since=today)
+    light, reason = _light_sql(WATCH)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {WATCH} SET light = {light}, reason = {reason}, "
+                       f"since = %(today)s WHERE light <> {light} OR reason <> {reason}",
+                       {"today": today})
+        relit = max(0, cursor.rowcount)
     if relit:  # back to green: a later warning is a new one
         CaseWatch.objects.filter(light=Light.GREEN.value, warned_on__isnull=False).update(
             warned_on=None)
@@ -272,20 +298,27 @@ def scan(*, today: date | None = None, full: bool = False) -> ScanReport:
 
 
 def watch_case(*, case: Case, today: date) -> None:
-    """Bring one case's light up to date at once (called on every transition)."""
+    """Bring one case's light up to date at once (called on every transition); nothing is
+    written when it is already right."""
     if case.status not in OPEN_STATUSES:
         CaseWatch.objects.filter(pk=case.pk).delete()
         return
-    row = tuple(getattr(case, "pk" if f == "pk" else f) for f in CASE_FIELDS)
-    old = (CaseWatch.objects.filter(pk=case.pk)
-           .values_list(*COMPUTED, "since", "warned_on").first())
     classifier = Classifier(today)
     classifier.prime(case.center)
-    merged = _merge(row, classifier.values(row), old, today)
-    if merged is None:
+    computed = dict(zip(STAGE_COLUMNS, classifier.values(
+        tuple(getattr(case, f) for f in CASE_FIELDS)), strict=True))
+    del computed["case_id"]
+    old = CaseWatch.objects.filter(pk=case.pk).values(*COMPUTED, "since", "warned_on").first()
+    if old is None:
+        CaseWatch.objects.create(case_id=case.pk, since=today, **computed)
         return
-    values = dict(zip(ALL_COLUMNS[1:], merged[1:], strict=True))
-    CaseWatch.objects.update_or_create(case_id=case.pk, defaults=values)
+    if all(old[c] == computed[c] for c in COMPUTED):
+        return
+    if (old["light"], old["reason"]) != (computed["light"], computed["reason"]):
+        computed["since"] = today
+    if computed["light"] == Light.GREEN.value:
+        computed["warned_on"] = None
+    CaseWatch.objects.filter(pk=case.pk).update(**computed)
 
 
 def light_counts() -> dict[str, int]:
