@@ -154,7 +154,7 @@ def fill_cases(center, n: int) -> float:
             f"INSERT INTO cases_case ({', '.join(names)}) "
             f"SELECT {', '.join(values)} FROM generate_series(1, %s) AS g "
             f"CROSS JOIN LATERAL (SELECT DATE '{TODAY.isoformat()}' - 15 "
-            f"+ ((g * 7919) %% 61) AS due) AS d".replace("g % ", "g %% "),
+            f"+ ((g::bigint * 7919) %% 61)::int AS due) AS d".replace("g % ", "g %% "),
             [n])
         cursor.execute("ANALYZE cases_case")
     return time.perf_counter() - started

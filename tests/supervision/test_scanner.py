@@ -100,3 +100,31 @@ def test_a_deadline_beyond_the_configured_calendar_is_unknown(accept):
     Case.objects.filter(pk=case.pk).update(promised_due=date(2027, 1, 12))
     scan(today=date(2026, 10, 9), full=True)
     assert light(case) == "unknown"
+
+
+def test_the_worker_runs_the_scan_every_minute(accept, monkeypatch):
+    from django.conf import settings
+    from django.utils import timezone
+
+    from servicehall.core.worker import configured_jobs, run_due
+
+    assert ("servicehall.supervision.tasks.scan_and_escalate", 60) in settings.WORKER_JOBS
+    case = accept()
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 10, 21))
+    jobs = [j for j in configured_jobs() if j.path.startswith("servicehall.supervision")]
+    run_due(jobs, now=0.0)
+    assert light(case) == "red"
+    assert case.supervision_cards.count() == 1
+
+
+def test_the_scan_command_prints_what_it_did(accept, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    accept()
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 10, 16))
+    out = StringIO()
+    call_command("supervision_scan", "--full", "--sweep", stdout=out)
+    assert "1 cases read" in out.getvalue() and "yellow" in out.getvalue()

@@ -45,7 +45,8 @@ def board_workbook(*, user) -> bytes:
              c.reason, c.issued_on, c.finish_by, c.letter_number, c.get_status_display())
             for c in selectors.recent_cards(user=user, limit=10_000)))
     _sheet(book, _("Irregularities to review"),
-           [_("Kind"), _("Case number"), _("Department"), _("Staff member"), _("Found on")],
+           [_("Irregularity"), _("Case number"), _("Department"), _("Staff member"),
+            _("Found on")],
            ((f.get_kind_display(), f.case.number, f.department.name, str(f.staff or ""),
              f.found_on) for f in selectors.findings_to_review(user=user, limit=10_000)))
     out = BytesIO()
