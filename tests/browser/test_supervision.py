@@ -1,6 +1,7 @@
 """The supervision section opens the e-supervision board with data, drills down to a case and
 closes a card in the browser."""
 
+import subprocess
 from datetime import date
 
 import pytest
@@ -68,6 +69,18 @@ def test_the_supervision_section_closes_a_card_in_the_browser(page, live_server,
     page.locator("#cards .card-chip.red").first.click()
     assert "督改〔2026〕" in page.content()
     shoot(page, "supervision-card")
+    href = page.get_by_role("link", name="(PDF)").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    letter = shoot.folder / "supervision-letter.pdf"
+    letter.write_bytes(pdf.body())
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(letter),
+                    str(shoot.folder / "supervision-letter")], check=True)
+    text = subprocess.run(["pdftotext", str(letter), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    letter.unlink()
+    assert "电子监察整改通知书" in text
+    assert "督改〔2026〕" in text and "深圳市市场监督管理局" in text
     page.locator("form[data-action=close] textarea").fill("已督促办结,整改到位")
     with page.expect_navigation():
         page.get_by_role("button", name="销牌").click()
