@@ -128,3 +128,32 @@ def test_the_scan_command_prints_what_it_did(accept, monkeypatch):
     out = StringIO()
     call_command("supervision_scan", "--full", "--sweep", stdout=out)
     assert "1 cases read" in out.getvalue() and "yellow" in out.getvalue()
+
+
+def test_the_set_based_scan_agrees_with_the_plain_python_rules(accept, center):
+    """Random deadlines across National Day: every light the SQL writes is the one
+    lights.classify gives for the same case and day."""
+    import random
+
+    from servicehall.core.calendar import calendar_for
+    from servicehall.supervision.lights import CaseFacts, classify
+
+    rng = random.Random(5)
+    cases = [accept() for _ in range(8)]
+    cal = calendar_for(center)
+    for day in (date(2026, 9, 30), date(2026, 10, 3), date(2026, 10, 10), date(2026, 10, 20)):
+        for case in cases:
+            start = date(2026, 9, 1).fromordinal(date(2026, 9, 1).toordinal() + rng.randint(0, 30))
+            due = start.fromordinal(start.toordinal() + rng.randint(1, 40))
+            Case.objects.filter(pk=case.pk).update(
+                clock_start=start, promised_due=due,
+                legal_due=due.fromordinal(due.toordinal() + rng.randint(0, 10)),
+                current_step_due=rng.choice([None, due.fromordinal(due.toordinal() - 3)]),
+                status=rng.choice([CaseStatus.IN_PROGRESS] * 4 + [CaseStatus.SUSPENDED]))
+        scan(today=day, full=True)
+        for case in Case.objects.filter(pk__in=[c.pk for c in cases]):
+            facts = CaseFacts(paused=case.status == CaseStatus.SUSPENDED,
+                              clock_start=case.clock_start, promised_due=case.promised_due,
+                              legal_due=case.legal_due, step_due=case.current_step_due)
+            watch = CaseWatch.objects.get(pk=case.pk)
+            assert (watch.light, watch.reason) == tuple(v.value for v in classify(facts, cal, day))

@@ -75,9 +75,10 @@ class CaseWatch(models.Model):
     class Meta:
         verbose_name = _("case light")
         verbose_name_plural = _("case lights")
-        indexes = [models.Index(fields=["center", "department", "light"],
-                                name="watch_board_idx"),
-                   models.Index(fields=["light", "warned_on"], name="watch_light_idx")]
+        # Only the rows needing attention are indexed (the escalation and the live list read
+        # them); the counts per department read the narrow table once.
+        indexes = [models.Index(fields=["light", "department"], name="watch_attention_idx",
+                                condition=~Q(light="green"))]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.light}"
@@ -89,6 +90,7 @@ class ScanState(models.Model):
     last_case_id = models.BigIntegerField(default=0)
     sync_key = models.CharField(max_length=64, blank=True)
     last_scan_at = models.DateTimeField(null=True, blank=True)
+    lit_on = models.DateField(null=True, blank=True)  # the day the stored lights are for
     last_full_scan_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

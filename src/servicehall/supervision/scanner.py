@@ -11,8 +11,10 @@ Two passes, both writing only the rows whose values change:
    sync runs on the first scan and whenever a calendar or a rule changes; otherwise only the
    cases created since the last scan are read. Transitions update their case at once through
    `watch_case` (see `receivers.py`), in Python with the same rules.
-2. *relight* is one UPDATE over the watch table: today's colour read from the stored
-   boundaries, written where it differs from the stored one. Nothing changed, nothing written.
+2. *relight*, when the date has changed since the last scan, is one UPDATE over the watch
+   table: today's colour read from the stored boundaries, written where it differs from the
+   stored one. On the same day nothing can have changed but what the sync and the
+   transitions wrote, with today's light already.
 """
 
 import hashlib
@@ -186,61 +188,89 @@ def _fill_warn_table(cursor, classifier: Classifier, after: int) -> None:
         cursor.execute(f"ANALYZE {WARN}")
 
 
-def _fill_stage(cursor, *, today: date, after: int) -> None:
-    """The new watch rows of the open cases with pk > `after`, built in one statement."""
+def _fence() -> str:
+    """Keeps a subquery from being flattened into the outer query, which would evaluate its
+    expressions again for every reference."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else " LIMIT -1 OFFSET 0"
+
+
+def _fill_stage(cursor, *, today: date, after: int, into: str = "") -> None:
+    """The new watch rows of the open cases with pk > `after`, built in one statement:
+    the cases joined to their first warning day, then the boundaries, then today's light."""
     where, params = _open_cases_sql(after)
     paused = "c.status IN ({})".format(", ".join(f"'{s}'" for s in sorted(PAUSED_STATUSES)))
-    known = f"NOT ({paused}) AND w.warn_from IS NOT NULL"
+    known = "NOT i.paused AND i.warn IS NOT NULL"
     light, reason = _light_sql("b")
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    if into:  # straight into an empty watch table
+        head = (f"INSERT INTO {into} ({', '.join(STAGE_COLUMNS)}, since, warned_on) "
+                f"SELECT b.*, {light}, {reason}, %(today)s, NULL ")
+    else:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        head = (f"CREATE TEMPORARY TABLE {STAGE} AS "
+                f"SELECT b.*, {light} AS light, {reason} AS reason ")
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {STAGE} AS SELECT b.*, {light} AS light, {reason} AS reason "
+        f"{head}"
+        f"FROM (SELECT i.case_id, i.center_id, i.department_id, i.paused, "
+        f"CASE WHEN {known} THEN i.warn END AS warn_from, "
+        f"CASE WHEN {known} THEN {_plus_one_day('i.step_due')} END AS step_late_from, "
+        f"CASE WHEN {known} THEN {_plus_one_day('i.due')} END AS red_from, "
+        f"CASE WHEN {known} THEN {_plus_one_day('i.legal')} END AS legal_from, i.is_urgent "
         f"FROM (SELECT c.id AS case_id, c.center_id, c.department_id, {paused} AS paused, "
-        f"CASE WHEN {known} THEN w.warn_from END AS warn_from, "
-        f"CASE WHEN {known} THEN {_plus_one_day('c.current_step_due')} END AS step_late_from, "
-        f"CASE WHEN {known} THEN {_plus_one_day('c.promised_due')} END AS red_from, "
-        f"CASE WHEN {known} THEN {_plus_one_day('c.legal_due')} END AS legal_from, "
-        f"c.is_urgent FROM {Case._meta.db_table} c LEFT JOIN {WARN} w "
+        f"w.warn_from AS warn, c.current_step_due AS step_due, c.promised_due AS due, "
+        f"c.legal_due AS legal, c.is_urgent FROM {Case._meta.db_table} c LEFT JOIN {WARN} w "
         f"ON w.center_id = c.center_id AND w.item_id = c.item_id "
         f"AND w.clock_start = COALESCE(c.clock_start, %(no_start)s) "
-        f"AND w.promised_due = c.promised_due WHERE {where}) b",
+        f"AND w.promised_due = c.promised_due WHERE {where}{_fence()}) i{_fence()}) b",
         {**params, "today": today, "no_start": NO_START})
-    if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {STAGE}")
 
 
 def _merge(cursor, *, today: date, full: bool, report: ScanReport) -> None:
     """Insert, update (only rows whose values differ) and, on a full sync, delete."""
-    differs = " OR ".join(f"{WATCH}.{c} IS DISTINCT FROM s.{c}" for c in COMPUTED)
-    sets = ", ".join(f"{c} = s.{c}" for c in COMPUTED)
-    cursor.execute(
-        f"UPDATE {WATCH} SET {sets}, "
-        f"since = CASE WHEN {WATCH}.light <> s.light OR {WATCH}.reason <> s.reason "
-        f"THEN %(today)s ELSE {WATCH}.since END, "
-        f"warned_on = CASE WHEN s.light = %(green)s THEN NULL ELSE {WATCH}.warned_on END "
-        f"FROM {STAGE} s WHERE {WATCH}.case_id = s.case_id AND ({differs})",
-        {"today": today, "green": Light.GREEN.value})
-    report.updated += max(0, cursor.rowcount)
     cursor.execute(f"SELECT 1 FROM {WATCH} LIMIT 1")
+    first_fill = cursor.fetchone() is None
+    if not first_fill:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE}")
+        differs = " OR ".join(f"{WATCH}.{c} IS DISTINCT FROM s.{c}" for c in COMPUTED)
+        sets = ", ".join(f"{c} = s.{c}" for c in COMPUTED)
+        cursor.execute(
+            f"UPDATE {WATCH} SET {sets}, "
+            f"since = CASE WHEN {WATCH}.light <> s.light OR {WATCH}.reason <> s.reason "
+            f"THEN %(today)s ELSE {WATCH}.since END, "
+            f"warned_on = CASE WHEN s.light = %(green)s THEN NULL ELSE {WATCH}.warned_on END "
+            f"FROM {STAGE} s WHERE {WATCH}.case_id = s.case_id AND ({differs})",
+            {"today": today, "green": Light.GREEN.value})
+        report.updated += max(0, cursor.rowcount)
     # The first scan fills an empty table: no anti-join, whose plan on a table the statistics
     # still believe empty would rescan the rows this very statement inserts.
-    missing = ("" if cursor.fetchone() is None else
+    missing = ("" if first_fill else
                f"WHERE NOT EXISTS (SELECT 1 FROM {WATCH} w WHERE w.case_id = s.case_id)")
     cursor.execute(
         f"INSERT INTO {WATCH} ({', '.join(STAGE_COLUMNS)}, since, warned_on) "
         f"SELECT {', '.join('s.' + c for c in STAGE_COLUMNS)}, %(today)s, NULL "
         f"FROM {STAGE} s {missing}", {"today": today})
     report.inserted += max(0, cursor.rowcount)
-    if report.inserted > 10_000 and connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {WATCH}")  # fresh statistics for the next plans
-    if full:
+    if full and not first_fill:
         cursor.execute(f"DELETE FROM {WATCH} WHERE NOT EXISTS "
                        f"(SELECT 1 FROM {STAGE} s WHERE s.case_id = {WATCH}.case_id)")
         report.deleted += max(0, cursor.rowcount)
+    if report.inserted > 10_000 and connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {WATCH}")  # fresh statistics for the next plans
     cursor.execute(f"SELECT COUNT(*), MAX(case_id) FROM {STAGE}")
     report.read, top = cursor.fetchone()
     report.top = top or 0
     cursor.execute(f"DROP TABLE {STAGE}")
+    cursor.execute(f"DROP TABLE {WARN}")
+
+
+def _first_fill(cursor, *, today: date, report: ScanReport) -> None:
+    """The very first scan writes every open case straight into the empty watch table."""
+    _fill_stage(cursor, today=today, after=0, into=WATCH)
+    report.inserted = report.read = max(0, cursor.rowcount)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {WATCH}")
+    cursor.execute(f"SELECT MAX(case_id) FROM {WATCH}")
+    report.top = cursor.fetchone()[0] or 0
     cursor.execute(f"DROP TABLE {WARN}")
 
 
@@ -249,9 +279,18 @@ def sync(*, classifier: Classifier, report: ScanReport, after: int = 0) -> int:
     whose values change; with `after=0` also remove the rows of cases no longer open.
     Returns the highest case pk read."""
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One hash of the small warning table rather than sorting a million cases for a
+            # merge join; room in memory for the hashes of a full sync.
+            cursor.execute("SET LOCAL enable_mergejoin = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         _fill_warn_table(cursor, classifier, after)
-        _fill_stage(cursor, today=classifier.today, after=after)
-        _merge(cursor, today=classifier.today, full=after == 0, report=report)
+        cursor.execute(f"SELECT 1 FROM {WATCH} LIMIT 1")
+        if cursor.fetchone() is None and after == 0:
+            _first_fill(cursor, today=classifier.today, report=report)
+        else:
+            _fill_stage(cursor, today=classifier.today, after=after)
+            _merge(cursor, today=classifier.today, full=after == 0, report=report)
     return max(after, report.top)
 
 
@@ -287,11 +326,13 @@ def scan(*, today: date | None = None, full: bool = False) -> ScanReport:
     classifier = Classifier(today)
     top = sync(classifier=classifier, report=report,
                after=0 if report.full else state.last_case_id)
-    report.relit = relight(today=today)
+    # Synced rows carry today's light already; the others change only with the date.
+    if not report.full and state.lit_on != today:
+        report.relit = relight(today=today)
     now = businessday.now()
     ScanState.objects.filter(pk=1).update(
         last_case_id=max(top, state.last_case_id if not report.full else 0),
-        sync_key=key, last_scan_at=now,
+        sync_key=key, last_scan_at=now, lit_on=today,
         **({"last_full_scan_at": now} if report.full else {}))
     report.seconds = time.perf_counter() - started
     return report
