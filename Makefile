@@ -34,6 +34,7 @@ messages: setup
 
 bench: setup
 	$(PY) bench/bench_calendar.py --pairs 1000000
+	$(PY) bench/bench_supervision.py --cases 1000000
 
 clean-demo:
 	rm -f var/servicehall.sqlite3 var/servicehall.sqlite3-wal var/servicehall.sqlite3-shm
