@@ -117,3 +117,17 @@ def test_the_supervision_section_reviews_a_finding_once(accept, supervisor):
     assert finding.status == FindingStatus.CONFIRMED
     with pytest.raises(Conflict):
         finding_review(finding=finding, confirm=False, note="x", by=supervisor)
+
+
+def test_a_case_waiting_for_materials_has_no_running_clock_and_no_calendar_finding(item_a, clerk):
+    from servicehall.cases.services import case_intake
+    from servicehall.supervision.models import CaseWatch
+    from tests.cases.conftest import PERSON
+
+    key = {m.pk for m in item_a.current_version.materials.filter(is_key=True)}
+    with businessday.replaying(date(2026, 9, 30)):
+        case = case_intake(item=item_a, applicant=PERSON, received=key, by=clerk)
+    assert case.status == CaseStatus.AWAITING_MATERIALS
+    scan(today=TODAY)
+    assert CaseWatch.objects.get(pk=case.pk).light == "paused"
+    assert detect_time(today=TODAY)[FindingKind.CALENDAR_NOT_CONFIGURED] == 0

@@ -208,6 +208,7 @@ WORKER_JOBS = [
     ("servicehall.core.tasks.send_outbox", env.int("WORKER_OUTBOX_SECONDS", default=10)),
     ("servicehall.cases.tasks.apply_silent_consent", 3600),
     ("servicehall.supervision.tasks.scan_and_escalate", 60),
+    ("servicehall.supervision.tasks.find_time_irregularities", 3600),
     ("servicehall.supervision.tasks.sweep_irregularities", 86400),
 ]
 

@@ -27,13 +27,21 @@ HANDLING_EVENTS = frozenset({
     EventKind.DECIDED})
 
 Hit = tuple[int, int, int, int | None]  # case id, center id, department id, staff id
+RECORD_BATCH = 2000
 
 
 def _record(kind: str, hits, *, today: date) -> int:
     """Findings for the hits that have none of this kind yet; returns how many were added."""
-    hits = list(hits)
-    if not hits:
-        return 0
+    added, batch = 0, []
+    for hit in hits:
+        batch.append(hit)
+        if len(batch) == RECORD_BATCH:
+            added += _record_batch(kind, batch, today=today)
+            batch = []
+    return added + (_record_batch(kind, batch, today=today) if batch else 0)
+
+
+def _record_batch(kind: str, hits: list[Hit], *, today: date) -> int:
     known = set(Finding.objects.filter(kind=kind, case_id__in=[h[0] for h in hits])
                 .values_list("case_id", flat=True))
     new = [Finding(case_id=case_id, center_id=center_id, department_id=department_id,

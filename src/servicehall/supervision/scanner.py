@@ -25,7 +25,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Count, Max
 
-from servicehall.cases.choices import OPEN_STATUSES, PAUSED_STATUSES
+from servicehall.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
 from servicehall.cases.models import Case
 from servicehall.core import businessday
 from servicehall.core.calendar import calendar_for
@@ -45,6 +45,10 @@ from .lights import (
 from .models import CaseWatch, ScanState, SupervisionRule
 
 OPEN = sorted(OPEN_STATUSES)
+# Open cases whose clock does not run: paused, still waiting for materials (the clock starts
+# when they are complete), or a return the department is reviewing.
+CLOCK_STOPPED = sorted(PAUSED_STATUSES | {CaseStatus.AWAITING_MATERIALS,
+                                          CaseStatus.RETURN_REVIEW})
 CASE_FIELDS = ("pk", "center_id", "department_id", "item_id", "status", "clock_start",
                "promised_due", "legal_due", "current_step_due", "is_urgent")
 # The columns a sync computes; `since` and `warned_on` follow from them.
@@ -118,7 +122,7 @@ class Classifier:
         """The case id and the COMPUTED values for one row of CASE_FIELDS."""
         (pk, center_id, department_id, item_id, status, start, due, legal, step_due,
          urgent) = row
-        facts = CaseFacts(paused=status in PAUSED_STATUSES, clock_start=start,
+        facts = CaseFacts(paused=status in CLOCK_STOPPED, clock_start=start,
                           promised_due=due, legal_due=legal, step_due=step_due)
         warn = (self.warn_from(center_id, item_id, start, due)
                 if due is not None and not facts.paused else None)
@@ -168,7 +172,7 @@ def _open_cases_sql(after: int) -> tuple[str, dict]:
 def _fill_warn_table(cursor, classifier: Classifier, after: int) -> None:
     """The first warning day of every distinct (center, item, clock start, deadline)."""
     where, params = _open_cases_sql(after)
-    paused = ", ".join(f"'{s}'" for s in sorted(PAUSED_STATUSES))
+    paused = ", ".join(f"'{s}'" for s in CLOCK_STOPPED)
     cursor.execute(f"SELECT DISTINCT c.center_id, c.item_id, c.clock_start, c.promised_due "
                    f"FROM {Case._meta.db_table} c WHERE {where} "
                    f"AND c.status NOT IN ({paused}) AND c.promised_due IS NOT NULL", params)
@@ -198,7 +202,7 @@ def _fill_stage(cursor, *, today: date, after: int, into: str = "") -> None:
     """The new watch rows of the open cases with pk > `after`, built in one statement:
     the cases joined to their first warning day, then the boundaries, then today's light."""
     where, params = _open_cases_sql(after)
-    paused = "c.status IN ({})".format(", ".join(f"'{s}'" for s in sorted(PAUSED_STATUSES)))
+    paused = "c.status IN ({})".format(", ".join(f"'{s}'" for s in CLOCK_STOPPED))
     known = "NOT i.paused AND i.warn IS NOT NULL"
     light, reason = _light_sql("b")
     if into:  # straight into an empty watch table

@@ -13,16 +13,20 @@ log = logging.getLogger(__name__)
 
 
 def scan_and_escalate() -> dict:
-    """Every minute: relight the open cases, escalate, look for time-based irregularities."""
+    """Every minute: relight the open cases and escalate."""
     today = businessday.today()
     report = scan(today=today)
     escalation = escalate(today=today)
-    findings = detect_time(today=today)
     log.info("supervision scan: %d read, %d written in %.2fs; %d warned, %d yellow and %d red "
-             "cards; %d new findings", report.read, report.written, report.seconds,
-             escalation.warned, escalation.yellow_cards, escalation.red_cards,
-             sum(findings.values()))
-    return {"scan": report, "escalation": escalation, "findings": findings}
+             "cards", report.read, report.written, report.seconds, escalation.warned,
+             escalation.yellow_cards, escalation.red_cards)
+    return {"scan": report, "escalation": escalation}
+
+
+def find_time_irregularities() -> int:
+    """Hourly: the time rules (untouched, suspension overrun, no calendar), which change with
+    the date rather than the minute."""
+    return sum(detect_time(today=businessday.today()).values())
 
 
 def sweep_irregularities() -> int:
