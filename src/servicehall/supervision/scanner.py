@@ -324,7 +324,15 @@ def scan(*, today: date | None = None, full: bool = False) -> ScanReport:
     changed writes no row."""
     started = time.perf_counter()
     today = today or businessday.today()
-    state, _ = ScanState.objects.get_or_create(pk=1)
+    ScanState.objects.get_or_create(pk=1)
+    with transaction.atomic():  # one scan at a time: the state row stays locked meanwhile
+        state = ScanState.objects.select_for_update().get(pk=1)
+        report = _scan_locked(state, today=today, full=full)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _scan_locked(state: ScanState, *, today: date, full: bool) -> ScanReport:
     key = sync_key()
     report = ScanReport(full=full or key != state.sync_key or state.last_full_scan_at is None)
     classifier = Classifier(today)
@@ -338,7 +346,6 @@ def scan(*, today: date | None = None, full: bool = False) -> ScanReport:
         last_case_id=max(top, state.last_case_id if not report.full else 0),
         sync_key=key, last_scan_at=now, lit_on=today,
         **({"last_full_scan_at": now} if report.full else {}))
-    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -354,8 +361,9 @@ def watch_case(*, case: Case, today: date) -> None:
         tuple(getattr(case, f) for f in CASE_FIELDS)), strict=True))
     del computed["case_id"]
     old = CaseWatch.objects.filter(pk=case.pk).values(*COMPUTED, "since", "warned_on").first()
-    if old is None:
-        CaseWatch.objects.create(case_id=case.pk, since=today, **computed)
+    if old is None:  # a scan inserting the same row meanwhile wins; it is as fresh
+        CaseWatch.objects.bulk_create([CaseWatch(case_id=case.pk, since=today, **computed)],
+                                      ignore_conflicts=True)
         return
     if all(old[c] == computed[c] for c in COMPUTED):
         return
