@@ -109,3 +109,42 @@ def test_the_red_card_letter_is_a_chinese_pdf(client, supervisor, watched):
                               check=True).stdout
     assert "电子监察整改通知书" in text and card.letter_number in text
     assert card.case.number in text
+
+
+def test_the_supervision_section_confirms_a_finding_from_the_board(client, supervisor, accept):
+    from servicehall.cases.choices import CaseStatus
+    from servicehall.cases.models import Case
+    from servicehall.supervision.irregularities import detect_state
+    from servicehall.supervision.models import Finding
+
+    case = accept()
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED,
+                                           completed_on=date(2026, 10, 9))
+    detect_state(today=date(2026, 10, 9))
+    finding = Finding.objects.get(case=case)
+    signed_in(client, supervisor)
+    assert "办结无决定文书" in client.get("/staff/supervision/").content.decode()
+    client.post(f"/staff/supervision/findings/{finding.pk}/review/",
+                {"text": "情况属实", "decision": "confirm"})
+    finding.refresh_from_db()
+    assert (finding.status, finding.reviewed_by) == ("confirmed", supervisor)
+
+
+def test_a_leader_sees_the_board_but_cannot_review_findings(client, make_user, accept):
+    from servicehall.cases.choices import CaseStatus
+    from servicehall.cases.models import Case
+    from servicehall.supervision.irregularities import detect_state
+    from servicehall.supervision.models import Finding
+
+    case = accept()
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED,
+                                           completed_on=date(2026, 10, 9))
+    detect_state(today=date(2026, 10, 9))
+    finding = Finding.objects.get(case=case)
+    signed_in(client, make_user(Role.CENTER_LEADER))
+    page = client.get("/staff/supervision/").content.decode()
+    assert "办结无决定文书" in page and "findings/" not in page
+    client.post(f"/staff/supervision/findings/{finding.pk}/review/",
+                {"text": "同意", "decision": "confirm"})
+    finding.refresh_from_db()
+    assert finding.status == "open"
