@@ -38,6 +38,7 @@ bench: setup
 	$(PY) bench/bench_cases.py
 	$(PY) bench/bench_frontdesk.py
 	$(PY) bench/bench_stats.py --cases 1000000
+	$(PY) bench/bench_supervision.py --cases 1000000
 
 clean-demo:
 	rm -f var/servicehall.sqlite3 var/servicehall.sqlite3-wal var/servicehall.sqlite3-shm

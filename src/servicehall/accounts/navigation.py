@@ -27,6 +27,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("Working calendar"), "core:calendar", "accounts.use_staff_site", "▤"),
     NavEntry(_("Audit log"), "core:audit", "accounts.view_auditlog", "✎"),
     NavEntry(_("Statistics"), "stats:dashboard", "stats.view_statistics", "▥"),
+    NavEntry(_("E-supervision"), "supervision:board", "supervision.view_board", "◉"),
     NavEntry(_("Public service guide"), "catalog:guide", "accounts.use_staff_site", "ℹ"),
     NavEntry(_("API documentation"), "api_docs", "accounts.use_staff_site", "⚙"),
     NavEntry(_("Guide desk and queues"), "frontdesk:desk", "frontdesk.view_hall", "№"),

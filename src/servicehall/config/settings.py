@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "servicehall.cases",
     "servicehall.frontdesk",
     "servicehall.stats",
+    "servicehall.supervision",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,9 @@ PROGRESS_LOOKUPS_PER_MINUTE = env.int("PROGRESS_LOOKUPS_PER_MINUTE", default=10)
 WORKER_JOBS = [
     ("servicehall.core.tasks.send_outbox", env.int("WORKER_OUTBOX_SECONDS", default=10)),
     ("servicehall.cases.tasks.apply_silent_consent", 3600),
+    ("servicehall.supervision.tasks.scan_and_escalate", 60),
+    ("servicehall.supervision.tasks.find_time_irregularities", 3600),
+    ("servicehall.supervision.tasks.sweep_irregularities", 86400),
 ]
 
 # --- Logging: identifiers are masked before any handler sees them --------------------

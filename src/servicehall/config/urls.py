@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/frontdesk/", include("servicehall.frontdesk.urls")),
     path("hall/", include("servicehall.frontdesk.urls_public")),
     path("staff/stats/", include("servicehall.stats.urls")),
+    path("staff/supervision/", include("servicehall.supervision.urls")),
     path("staff/", include("servicehall.core.urls")),
     path("", include("servicehall.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),

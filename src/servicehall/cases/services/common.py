@@ -4,6 +4,7 @@ entry, and keeping the deadlines current."""
 from dataclasses import replace
 from datetime import date
 
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from servicehall.core import audit
@@ -14,6 +15,9 @@ from servicehall.core.workcalendar import CalendarNotConfigured, LimitUnit
 from ..choices import CaseStatus
 from ..clock import ClockInput, ClockState, Limit, Pause, PauseKind, clock_state
 from ..models import Case, CaseEvent
+
+# Sent by every transition, inside its transaction (supervision relights the case at once).
+case_saved = Signal()
 
 
 class CaseStateError(Conflict):
@@ -103,4 +107,5 @@ def save_transition(case: Case, *, kind: str, by, note: str = "", action: str,
     case.save()
     CaseEvent.objects.create(case=case, kind=kind, by=by, note=note)
     audit.record(action, obj=case, by=by, changes=audit.diff(before, audit.snapshot(case)))
+    case_saved.send(sender=Case, case=case, today=today)
     return case

@@ -1,0 +1,39 @@
+from datetime import date
+
+import pytest
+
+from servicehall.accounts.choices import Role
+from servicehall.cases.services import case_intake
+from servicehall.core import businessday
+from tests.cases.conftest import PERSON
+
+ACCEPTED = date(2026, 9, 30)  # Wed; 10 promised working days → due Tue 10-20 (Sat 10-10 works)
+DUE = date(2026, 10, 20)
+
+
+@pytest.fixture
+def clerk(make_user):
+    return make_user(Role.WINDOW_STAFF, username="clerk")
+
+
+@pytest.fixture
+def head_a(make_user, department_a):
+    return make_user(Role.CHIEF_REPRESENTATIVE, department=department_a, username="head_a",
+                     phone="13900139000")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user(Role.SUPERVISION_SECTION, username="supervisor")
+
+
+@pytest.fixture
+def accept(item_a, clerk):
+    received = {m.pk for m in item_a.current_version.materials.all()}
+
+    def make(day: date = ACCEPTED, item=None, **applicant):
+        item = item or item_a
+        materials = {m.pk for m in item.current_version.materials.all()} if item else received
+        with businessday.replaying(day):
+            return case_intake(item=item, applicant=PERSON, received=materials, by=clerk)
+    return make
