@@ -153,4 +153,5 @@ def test_the_self_service_terminal_looks_up_a_case(page, live_server, hall, make
     page.fill("#phone_tail", "8000")
     page.get_by_role("button", name="查询").click()
     expect(page.locator("#progress")).to_contain_text(case.number)
+    expect(page.locator("#reprint")).to_be_visible()
     shoot(page, "frontdesk-self-service")

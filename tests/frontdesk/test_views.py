@@ -199,6 +199,35 @@ def test_the_self_service_terminal_shows_a_case_only_with_the_phone_tail(client,
     assert refused.status_code == 404 and "没有" in body and PERSON.name not in body
 
 
+def test_the_self_service_terminal_reprints_the_receipt_with_the_same_digits(client, hall,
+                                                                             clerk, item_a):
+    from django.core.cache import cache
+
+    from servicehall.cases.services import case_intake
+    from tests.cases.conftest import PERSON
+
+    cache.clear()
+    materials = {m.pk for m in item_a.current_version.materials.all()}
+    case = case_intake(item=item_a, applicant=PERSON, received=materials, by=clerk)
+    url = f"/hall/{hall.code}/self-service/receipt.pdf"
+    pdf = client.post(url, {"number": case.number, "phone_tail": "8000"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.post(url, {"number": case.number, "phone_tail": "1234"}).status_code == 404
+    assert client.get(url).status_code == 405
+
+
+def test_self_service_lookups_are_rate_limited_per_address(client, hall, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PROGRESS_LOOKUPS_PER_MINUTE = 2
+    codes = [client.get(f"/hall/{hall.code}/self-service/",
+                        {"number": "440300-20260101-00001", "phone_tail": f"{n:04d}"}).status_code
+             for n in range(3)]
+    assert codes == [404, 404, 429]
+    cache.clear()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_under_asgi_the_screen_stream_is_asynchronous_and_sends_the_snapshot(center, cat_a,
                                                                             window_1, issue):

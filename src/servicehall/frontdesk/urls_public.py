@@ -13,6 +13,8 @@ urlpatterns = [
     path("<str:center>/window/<str:number>/", views.window_led, name="window_led"),
     path("<str:center>/wait/", views.wait_board, name="wait"),
     path("<str:center>/self-service/", views.self_service, name="self_service"),
+    path("<str:center>/self-service/receipt.pdf", views.self_service_receipt,
+         name="self_service_receipt"),
     path("<str:center>/book/", views.book, name="book"),
     path("<str:center>/book/<str:reference>/", views.booked, name="booked"),
     path("<str:center>/book/<str:reference>/cancel/", views.booked_cancel,

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.core import signing
 from django.core.handlers.asgi import ASGIRequest
 from django.db import close_old_connections
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehall.core.errors import DomainError, NotFound
+from servicehall.core.middleware import client_ip
+from servicehall.core.ratelimit import allow
 
 from . import selectors, services
 from .choices import BookingChannel, TicketChannel
@@ -272,18 +274,47 @@ def booked_cancel(request, center: str, reference: str):
 
 # --- Self-service terminal ------------------------------------------------------------------
 
+def _looked_up_case(request, the_center, data):
+    """The case of a self-service lookup; (None, status) when refused. Lookups share the
+    progress page's limit per address, so four phone digits cannot be tried one by one."""
+    if not allow(f"progress:{client_ip(request)}",
+                 limit=settings.PROGRESS_LOOKUPS_PER_MINUTE, window_seconds=60):
+        return None, 429
+    try:
+        return selectors.case_progress(center=the_center, number=data.get("number", ""),
+                                       phone_tail=data.get("phone_tail", "")), 200
+    except NotFound:
+        return None, 404
+
+
 def self_service(request, center: str):
     """Touch-friendly terminal: the service guide, a ticket, check-in, and the progress of a
-    case by its number and the last four digits of the applicant's phone."""
+    case by its number and the last four digits of the applicant's phone, with a reprint of
+    its receipt."""
     the_center = _center(center)
-    case, not_found = None, False
+    case, status = None, 200
     if request.GET.get("number"):
-        try:
-            case = selectors.case_progress(center=the_center, number=request.GET["number"],
-                                           phone_tail=request.GET.get("phone_tail", ""))
-        except NotFound:
-            not_found = True
+        case, status = _looked_up_case(request, the_center, request.GET)
     return render(request, "frontdesk/self_service.html", {
-        "center": the_center, "case": case, "not_found": not_found,
-        "number": request.GET.get("number", ""),
-    }, status=404 if not_found else 200)
+        "center": the_center, "case": case, "not_found": status == 404,
+        "too_many": status == 429, "number": request.GET.get("number", ""),
+        "phone_tail": request.GET.get("phone_tail", "") if case else "",
+    }, status=status)
+
+
+@require_POST
+def self_service_receipt(request, center: str):
+    """Reprint the notice of a case at the terminal: the same number and phone digits again."""
+    from servicehall.cases.documents import notice_kind, notice_pdf
+
+    the_center = _center(center)
+    case, status = _looked_up_case(request, the_center, request.POST)
+    if case is None:
+        raise Http404(_("No case matches this number and phone."))
+    kind = notice_kind(case)
+    pdf = notice_pdf(case, kind=kind,
+                     progress_url=request.build_absolute_uri(f"/progress/{case.number}/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}-{kind}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
