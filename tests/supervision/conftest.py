@@ -31,9 +31,16 @@ def supervisor(make_user):
 def accept(item_a, clerk):
     received = {m.pk for m in item_a.current_version.materials.all()}
 
-    def make(day: date = ACCEPTED, item=None, **applicant):
+    def make(day: date = ACCEPTED, item=None, lit: bool = False, **applicant):
+        """A case accepted on `day`. Intake lights it at once; `lit=False` forgets that light
+        so that the scanner's own work can be checked."""
+        from servicehall.supervision.models import CaseWatch
+
         item = item or item_a
         materials = {m.pk for m in item.current_version.materials.all()} if item else received
         with businessday.replaying(day):
-            return case_intake(item=item, applicant=PERSON, received=materials, by=clerk)
+            case = case_intake(item=item, applicant=PERSON, received=materials, by=clerk)
+        if not lit:
+            CaseWatch.objects.filter(pk=case.pk).delete()
+        return case
     return make

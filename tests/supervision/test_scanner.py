@@ -61,8 +61,8 @@ def test_a_new_case_is_picked_up_by_the_next_scan_without_a_full_one(accept):
 
 
 def test_a_transition_updates_the_light_at_once(accept, reviewer_a):
-    case = accept()
-    assert not CaseWatch.objects.filter(pk=case.pk).exists()  # intake: the next scan
+    case = accept(lit=True)
+    assert light(case) == "green"  # intake lights the case at once
     with businessday.replaying(date(2026, 10, 19)):
         case = case_step_take(case=case, by=reviewer_a)
         assert light(case) == "yellow"

@@ -31,7 +31,7 @@ from ..choices import (
 from ..models import Case, CaseEvent, CaseMaterial, CaseNumberCounter
 from ..notifications import INTAKE_NOTICES, notify_applicant
 from ..outcome import RequiredMaterial, missing_materials, propose_outcome
-from .common import refresh_deadlines, working_days_after
+from .common import case_saved, refresh_deadlines, working_days_after
 from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
 
 RETURN_REVIEW_WORKING_DAYS = 3  # seed 001: a return needing review is decided within 3 days
@@ -207,6 +207,7 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
         case.save(update_fields=["current_step", "current_assignee", "current_step_due"])
     _record_intake(case, chosen=chosen, required=required, received=received,
                    materials=materials, by=by)
+    case_saved.send(sender=Case, case=case, today=today)
     return case
 
 
