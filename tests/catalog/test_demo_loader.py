@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_hall_is_complete_and_rerunning_it_adds_nothing(capsys):
-    call_command("load_demo")
+    call_command("load_demo", cases=40)
     city = Center.objects.get(code="440300")
     counts = (Department.objects.filter(center=city).count(),
               ServiceItem.objects.filter(center=city).count(),
@@ -29,7 +29,7 @@ def test_demo_hall_is_complete_and_rerunning_it_adds_nothing(capsys):
     assert "Demo@2026" in first_output and "scjg_reviewer" in first_output
 
     total = (ServiceItem.objects.count(), User.objects.count(), Department.objects.count())
-    call_command("load_demo")
+    call_command("load_demo", cases=40)
     assert (ServiceItem.objects.count(), User.objects.count(),
             Department.objects.count()) == total
     assert "already loaded" in capsys.readouterr().out

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_front_of_hall_has_queues_windows_and_appointments_and_reruns_cleanly(capsys):
-    call_command("load_demo")
+    call_command("load_demo", cases=0)
     call_command("load_frontdesk_demo")
     assert Category.objects.count() == 6
     assert WindowCategory.objects.filter(is_backup=True).count() == 2

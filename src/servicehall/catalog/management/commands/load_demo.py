@@ -9,14 +9,20 @@ class Command(BaseCommand):
     help = ("Build the demo hall and replay a year of its cases (safe to re-run: an existing "
             "hall is left untouched; one without cases gets them).")
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=None,
+                            help="cases to replay over the year (default: the generator's; "
+                                 "0 skips the replay)")
+
+    def handle(self, *args, cases=None, **options):
         loaded = not demo_exists()
         if loaded:
             load_demo(log=self.stdout.write)
         else:
             self.stdout.write("The demo hall is already loaded.")
-        if not demo_has_cases():  # a year of cases, for a new hall or one without any
-            call_command("load_demo_cases", stdout=self.stdout)
+        if cases != 0 and not demo_has_cases():  # a year of cases, for a hall without any
+            extra = {} if cases is None else {"cases": cases}
+            call_command("load_demo_cases", stdout=self.stdout, **extra)
             loaded = True
         if loaded:
             call_command("audit_verify", stdout=self.stdout)
