@@ -1,4 +1,7 @@
+from datetime import date
+
 import pytest
+from django.utils import timezone
 
 from servicehall.accounts.choices import Role
 from servicehall.cases.services import Applicant
@@ -33,3 +36,16 @@ def to_decision(case, by):
     while case.steps.filter(status=StepStatus.WAITING).exists():
         case = case_step_complete(case=case, opinion="同意", by=by)
     return case
+
+
+class Today:
+    """The business day the services see; tests move it by setting `day`."""
+
+    def __init__(self, monkeypatch):
+        self.day = date(2026, 9, 30)  # the Wednesday before National Day
+        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    return Today(monkeypatch)

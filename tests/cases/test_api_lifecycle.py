@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from servicehall.accounts.choices import Role
 from servicehall.cases.models import Case, Irregularity
@@ -28,15 +27,9 @@ pytestmark = pytest.mark.django_db
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = date(2026, 9, 30)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    return Today(monkeypatch)
+def fixed_day(today):
+    return today
 
 
 def frozen(case):

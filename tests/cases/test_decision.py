@@ -5,7 +5,6 @@ passes (逾期默认), the department's review of a return, and supplements afte
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from servicehall.accounts.choices import Role
 from servicehall.cases.models import Case, CaseExtension, Irregularity
@@ -31,17 +30,6 @@ from servicehall.core.models import AuditEntry, OutboxMessage
 from tests.cases.conftest import PERSON, to_decision
 
 pytestmark = pytest.mark.django_db
-
-
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = date(2026, 9, 30)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    return Today(monkeypatch)
 
 
 def frozen(case):

@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from servicehall.accounts.choices import Role
 from servicehall.cases import selectors
@@ -23,17 +22,6 @@ from servicehall.core.models import AuditEntry
 from tests.cases.conftest import PERSON, to_decision
 
 pytestmark = pytest.mark.django_db
-
-
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = date(2026, 9, 30)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    return Today(monkeypatch)
 
 
 @pytest.fixture

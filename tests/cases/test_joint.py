@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from servicehall.accounts.choices import Role
 from servicehall.cases import selectors
@@ -28,17 +27,6 @@ from tests.cases.conftest import PERSON, to_decision
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = date(2026, 9, 30)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    return Today(monkeypatch)
 
 
 def frozen(case):

@@ -5,7 +5,6 @@ at once, verified afterwards; a failed verification revokes the approval)."""
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from servicehall.cases.models import Case, CaseNumberCounter, Irregularity
 from servicehall.cases.services import (
@@ -20,17 +19,6 @@ from servicehall.core.models import AuditEntry, OutboxMessage
 from tests.cases.conftest import PERSON, to_decision
 
 pytestmark = pytest.mark.django_db
-
-
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = date(2026, 9, 30)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    return Today(monkeypatch)
 
 
 def frozen(case):

@@ -2,7 +2,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from servicehall.cases.notifications import READY_FOR_PICKUP, notify_applicant
 from servicehall.cases.services import (
@@ -18,17 +18,6 @@ from servicehall.core.models import OutboxMessage
 from tests.cases.conftest import ENTERPRISE, PERSON, to_decision
 
 pytestmark = pytest.mark.django_db
-
-
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = date(2026, 9, 30)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    return Today(monkeypatch)
 
 
 def _bodies(event=None) -> list[str]:

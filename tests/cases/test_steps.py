@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from servicehall.accounts.choices import Role
 from servicehall.cases import selectors
@@ -30,17 +29,6 @@ from tests.cases.conftest import PERSON
 pytestmark = pytest.mark.django_db
 
 WED_BEFORE_NATIONAL_DAY = date(2026, 9, 30)
-
-
-class Today:
-    def __init__(self, monkeypatch):
-        self.day = WED_BEFORE_NATIONAL_DAY
-        monkeypatch.setattr(timezone, "localdate", lambda *a: self.day)
-
-
-@pytest.fixture
-def today(monkeypatch):
-    return Today(monkeypatch)
 
 
 def frozen(case):
