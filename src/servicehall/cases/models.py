@@ -58,6 +58,10 @@ class Case(models.Model):
     agent_name = models.CharField(_("agent"), max_length=50, blank=True)
     agent_id_number = EncryptedIDNumberField(_("agent ID number"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    applicant_account = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                          verbose_name=_("applicant account"), null=True,
+                                          blank=True, on_delete=models.PROTECT,
+                                          related_name="own_cases")
 
     received_on = models.DateField(_("received on"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)

@@ -155,7 +155,7 @@ def _status_and_type(outcome: str, processing_type: str) -> tuple[str, str]:
 def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, channel: str,
             outcome: str | None, override_reason: str, return_reasons: list[str],
             return_note: str, idempotency_key: str | None, acceptance_mode: str,
-            commitment_signed: bool) -> Case:
+            commitment_signed: bool, account) -> Case:
     require_perm(by, "cases.intake", item)
     version = item.version
     checked = check_applicant(applicant)
@@ -181,7 +181,7 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
         commitment_signed=commitment_signed, applicant_kind=a.kind, applicant_name=a.name,
         applicant_id_number=a.id_number if a.kind == ApplicantKind.PERSON else "",
         credit_code=a.credit_code, agent_name=a.agent_name, agent_id_number=a.agent_id_number,
-        phone=a.phone, received_on=today,
+        phone=a.phone, applicant_account=account, received_on=today,
         accepted_on=None if chosen in RETURNS else today,
         override_reason=override_reason, return_reasons=return_reasons,
         return_note=return_note, idempotency_key=idempotency_key, created_by=by,
@@ -241,9 +241,10 @@ def case_intake(*, item: ServiceItem, applicant: Applicant, received: set[int], 
                 override_reason: str = "", return_reasons: list[str] | None = None,
                 return_note: str = "", idempotency_key: str | None = None,
                 acceptance_mode: str = AcceptanceMode.STANDARD,
-                commitment_signed: bool = False) -> Case:
+                commitment_signed: bool = False, account=None) -> Case:
     """Register one application. The outcome defaults to what the materials allow; choosing
-    another needs a reason. The same idempotency key always yields the same single case."""
+    another needs a reason. The same idempotency key always yields the same single case.
+    `account` is the applicant's own sign-in, when the application came from the online hall."""
     existing = _existing(item, idempotency_key)
     if existing is not None:
         return existing
@@ -252,7 +253,7 @@ def case_intake(*, item: ServiceItem, applicant: Applicant, received: set[int], 
                        channel=channel, outcome=outcome, override_reason=override_reason,
                        return_reasons=list(return_reasons or []), return_note=return_note,
                        idempotency_key=idempotency_key, acceptance_mode=acceptance_mode,
-                       commitment_signed=commitment_signed)
+                       commitment_signed=commitment_signed, account=account)
     except IntegrityError:
         existing = _existing(item, idempotency_key)  # the same key won a race meanwhile
         if existing is None:
