@@ -242,7 +242,7 @@ def intake(request, payload: IntakeIn,
         override_reason=payload.override_reason, return_reasons=payload.return_reasons,
         return_note=payload.return_note, idempotency_key=idempotency_key,
         acceptance_mode=payload.acceptance_mode, commitment_signed=payload.commitment_signed)
-    return Status(201, _detail(_case(request, case.number)))
+    return Status(201, _detail(case))  # the clerk's own new case, or the one the key made
 
 
 @router.get("", response=list[CaseOut], summary="Cases you may see, urgent first")
@@ -299,11 +299,11 @@ def report_answer(request, number: str, payload: TextIn):
 
 @router.post("/{number}/decide", response=CaseDetail)
 def decide(request, number: str, payload: DecideIn):
-    services.case_decide(case=_case(request, number), decision=payload.decision,
-                         note=payload.note, certificate_number=payload.certificate_number,
-                         delivery_mode=payload.delivery_mode or "", by=request.user,
-                         expected_revision=payload.expected_revision)
-    return _detail(_case(request, number))
+    return _detail(services.case_decide(
+        case=_case(request, number), decision=payload.decision, note=payload.note,
+        certificate_number=payload.certificate_number,
+        delivery_mode=payload.delivery_mode or "", by=request.user,
+        expected_revision=payload.expected_revision))
 
 
 @router.post("/{number}/appeal", response=CaseDetail)
@@ -358,9 +358,9 @@ def step_take_back(request, number: str):
 @router.post("/{number}/steps/complete", response=CaseDetail,
              summary="Complete the step in hand with an opinion")
 def step_complete(request, number: str, payload: OpinionIn):
-    services.case_step_complete(case=_case(request, number), opinion=payload.opinion,
-                                by=request.user, expected_revision=payload.expected_revision)
-    return _detail(_case(request, number))
+    return _detail(services.case_step_complete(
+        case=_case(request, number), opinion=payload.opinion, by=request.user,
+        expected_revision=payload.expected_revision))
 
 
 @router.post("/{number}/comments", response=CaseDetail, summary="Comment on the timeline")

@@ -141,7 +141,7 @@ def record(action: str, *, obj: models.Model | None = None, by=None, changes: di
     the change it describes."""
     ctx = context.current()
     actor_id, actor_label = _actor_fields(by)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a failure here fails the change it describes
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
         content = _Content(

@@ -10,7 +10,14 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Trim
 
-from servicehall.cases.choices import CaseStatus, Decision, EventKind, IrregularityKind, StepStatus
+from servicehall.cases.choices import (
+    PAUSED_STATUSES,
+    CaseStatus,
+    Decision,
+    EventKind,
+    IrregularityKind,
+    StepStatus,
+)
 from servicehall.cases.models import Case, CaseEvent, CasePause, CaseStep, Irregularity
 from servicehall.core.workcalendar import CalendarNotConfigured
 
@@ -109,9 +116,29 @@ STATE_RULES = {
 }
 
 
+# What a case's own status must be for a state rule to find anything on it.
+RULE_STATUSES = {
+    FindingKind.RETURNED_WITHOUT_REASON: {CaseStatus.RETURNED, CaseStatus.UNDER_APPEAL},
+    # recorded by a supplement request after the first, which suspends the case
+    FindingKind.REPEATED_SUPPLEMENT: {CaseStatus.SUSPENDED},
+    FindingKind.SUSPENDED_WITHOUT_REASON: PAUSED_STATUSES,
+    FindingKind.DECIDED_WITHOUT_DOCUMENT: {CaseStatus.COMPLETED},
+    FindingKind.OUT_OF_STEP_ORDER: {CaseStatus.IN_PROGRESS, *PAUSED_STATUSES,
+                                    CaseStatus.COMPLETED},
+}
+
+
 def detect_state(*, today: date, case_ids=None) -> dict[str, int]:
     """The state rules, for the given cases or (None) every case."""
     return {kind: _record(kind, rule(case_ids), today=today) for kind, rule in STATE_RULES.items()}
+
+
+def detect_case_state(case: Case, *, today: date, fresh: bool = False) -> dict[str, int]:
+    """The state rules for one case just saved, skipping those its status rules out. A case
+    just taken in (`fresh`) has no step done out of order: intake only completes 受理."""
+    kinds = [kind for kind in STATE_RULES if case.status in RULE_STATUSES[kind]
+             and not (fresh and kind == FindingKind.OUT_OF_STEP_ORDER)]
+    return {kind: _record(kind, STATE_RULES[kind]([case.pk]), today=today) for kind in kinds}
 
 
 def _suspension_overruns(classifier: Classifier):

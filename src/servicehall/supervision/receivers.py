@@ -6,11 +6,11 @@ from django.dispatch import receiver
 
 from servicehall.cases.services.common import case_saved
 
-from .irregularities import detect_state
+from .irregularities import detect_case_state
 from .scanner import watch_case
 
 
 @receiver(case_saved, dispatch_uid="supervision.relight_case")
-def relight_case(sender, *, case, today, **kwargs) -> None:
-    watch_case(case=case, today=today)
-    detect_state(today=today, case_ids=[case.pk])
+def relight_case(sender, *, case, today, fresh=False, **kwargs) -> None:
+    watch_case(case=case, today=today, fresh=fresh)
+    detect_case_state(case, today=today, fresh=fresh)

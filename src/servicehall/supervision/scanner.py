@@ -349,9 +349,9 @@ def _scan_locked(state: ScanState, *, today: date, full: bool) -> ScanReport:
     return report
 
 
-def watch_case(*, case: Case, today: date) -> None:
+def watch_case(*, case: Case, today: date, fresh: bool = False) -> None:
     """Bring one case's light up to date at once (called on every transition); nothing is
-    written when it is already right."""
+    written when it is already right. A `fresh` case (just taken in) has no row yet."""
     if case.status not in OPEN_STATUSES:
         CaseWatch.objects.filter(pk=case.pk).delete()
         return
@@ -360,7 +360,8 @@ def watch_case(*, case: Case, today: date) -> None:
     computed = dict(zip(STAGE_COLUMNS, classifier.values(
         tuple(getattr(case, f) for f in CASE_FIELDS)), strict=True))
     del computed["case_id"]
-    old = CaseWatch.objects.filter(pk=case.pk).values(*COMPUTED, "since", "warned_on").first()
+    old = None if fresh else (CaseWatch.objects.filter(pk=case.pk)
+                              .values(*COMPUTED, "since", "warned_on").first())
     if old is None:  # a scan inserting the same row meanwhile wins; it is as fresh
         CaseWatch.objects.bulk_create([CaseWatch(case_id=case.pk, since=today, **computed)],
                                       ignore_conflicts=True)

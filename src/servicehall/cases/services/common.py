@@ -29,7 +29,7 @@ def locked(case: Case, *, allowed, expected_revision: int | None = None) -> Case
     row: locking the joined center too would queue every case of the center behind one row
     and deadlock with intakes whose foreign keys point at it."""
     case = (Case.objects.select_for_update(of=("self",))
-            .select_related("center", "item_version").get(pk=case.pk))
+            .select_related("center", "item_version", "item", "department").get(pk=case.pk))
     if expected_revision is not None and case.revision != expected_revision:
         raise Conflict(_("Case {number} was changed by someone else meanwhile; reload it and "
                          "try again.").format(number=case.number))

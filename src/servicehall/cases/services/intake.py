@@ -4,7 +4,7 @@ accept pending supplement, or return — with a case number in the same transact
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import ServiceItem
@@ -32,7 +32,7 @@ from ..models import Case, CaseEvent, CaseMaterial, CaseNumberCounter
 from ..notifications import INTAKE_NOTICES, notify_applicant
 from ..outcome import RequiredMaterial, missing_materials, propose_outcome
 from .common import case_saved, refresh_deadlines, working_days_after
-from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows, start_handling
+from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows
 
 RETURN_REVIEW_WORKING_DAYS = 3  # seed 001: a return needing review is decided within 3 days
 
@@ -90,13 +90,16 @@ def check_applicant(applicant: Applicant) -> _Checked:
 
 def next_case_number(center, day) -> str:
     """The next number of the day, e.g. 440300-20261013-00042: gapless, because the counter
-    row stays locked until the case that uses the number commits (or both roll back)."""
-    CaseNumberCounter.objects.bulk_create([CaseNumberCounter(center=center, day=day)],
-                                          ignore_conflicts=True)
-    counter = CaseNumberCounter.objects.select_for_update().get(center=center, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{center.code}-{day:%Y%m%d}-{counter.last:05d}"
+    row stays locked until the case that uses the number commits (or both roll back). One
+    statement creates or bumps the row and returns the number (PostgreSQL and SQLite ≥ 3.35)."""
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (center_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (center_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last", [center.pk, day])
+        (last,) = cursor.fetchone()
+    return f"{center.code}-{day:%Y%m%d}-{last:05d}"
 
 
 def _proposed(materials, received: set[int], mode: str) -> str:
@@ -201,13 +204,13 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
                      due_on=tolerated_due if m.is_required and m.pk not in received else None)
         for m in materials)
     if chosen not in RETURNS:
-        create_handling_rows(case, by=by)
+        create_handling_rows(case, by=by,
+                             start_on=today if chosen == IntakeOutcome.ACCEPT else None)
     if chosen == IntakeOutcome.ACCEPT:
-        start_handling(case, today=today)
         case.save(update_fields=["current_step", "current_assignee", "current_step_due"])
     _record_intake(case, chosen=chosen, required=required, received=received,
                    materials=materials, by=by)
-    case_saved.send(sender=Case, case=case, today=today)
+    case_saved.send(sender=Case, case=case, today=today, fresh=True)
     return case
 
 

@@ -22,12 +22,13 @@ def co_department_budget(promised_working_days: int) -> int:
     return max(1, promised_working_days - 1)
 
 
-def create_joint_tasks(case: Case) -> None:
+def create_joint_tasks(case: Case, *, start_on=None) -> None:
     version = case.item_version
     budget = co_department_budget(version.promised_limit)
+    due_on = working_days_after(case, start_on, budget) if start_on is not None else None
     JointTask.objects.bulk_create(
         JointTask(case=case, center_id=case.center_id, department=department,
-                  budget_days=budget)
+                  budget_days=budget, due_on=due_on)
         for department in version.joint_departments.exclude(pk=case.department_id))
 
 

@@ -13,12 +13,13 @@ TYPE_OF_ACCEPTED_ITEM = {"immediate": CaseType.IMMEDIATE, "promised": CaseType.P
                          "joint": CaseType.JOINT, "reported": CaseType.REPORTED}
 
 
-def create_handling_rows(case: Case, *, by) -> None:
+def create_handling_rows(case: Case, *, by, start_on=None) -> None:
     """Steps for every accepted case; co-department tasks for a joint item, also when it was
-    taken in pending supplement."""
-    create_steps(case, by=by)
+    taken in pending supplement. With `start_on` the clock starts at once: the rows are
+    written as `start_handling` would leave them."""
+    create_steps(case, by=by, start_on=start_on)
     if case.item_version.processing_type == ProcessingType.JOINT:
-        create_joint_tasks(case)
+        create_joint_tasks(case, start_on=start_on)
 
 
 def start_handling(case: Case, *, today) -> None:

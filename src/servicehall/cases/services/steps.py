@@ -25,26 +25,37 @@ HANDLING_STATUSES = frozenset({CaseStatus.IN_PROGRESS})
 ONE_DAY = timedelta(days=1)
 
 
-def create_steps(case: Case, *, by) -> None:
-    """The case's copy of its item version's process; the first step (受理) is done by intake."""
+def create_steps(case: Case, *, by, start_on: date | None = None) -> None:
+    """The case's copy of its item version's process; the first step (受理) is done by intake.
+    With `start_on` the clock already runs: the next step is created in the department's pool
+    and mirrored on the case, as `activate_next_step` would do, without reading it back."""
     now = businessday.now()
-    CaseStep.objects.bulk_create(
-        CaseStep(case=case, position=step.position, name=step.name,
-                 budget_days=step.budget_days,
-                 **({"status": StepStatus.DONE, "completed_at": now, "completed_by": by,
-                     "started_on": case.received_on} if first else {}))
-        for first, step in ((i == 0, s) for i, s in enumerate(case.item_version.steps.all())))
+    steps = [CaseStep(case=case, position=step.position, name=step.name,
+                      budget_days=step.budget_days)
+             for step in case.item_version.steps.all()]
+    if steps:
+        steps[0].status, steps[0].completed_at, steps[0].completed_by = StepStatus.DONE, now, by
+        steps[0].started_on = case.received_on
+    if start_on is not None and len(steps) > 1:
+        _activate(case, steps[1], today=start_on)
+    CaseStep.objects.bulk_create(steps)
+    if start_on is not None:
+        mirror_current_step(case, steps[1] if len(steps) > 1 else None)
 
 
 def activate_next_step(case: Case, *, today) -> CaseStep | None:
     """Put the first waiting step in the department's pool, due after its budget."""
     step = case.steps.filter(status=StepStatus.WAITING).order_by("position").first()
     if step is not None:
-        step.status, step.started_on = StepStatus.ACTIVE, today
-        step.due_on = working_days_after(case, today, max(1, math.ceil(step.budget_days)))
+        _activate(case, step, today=today)
         step.save(update_fields=["status", "started_on", "due_on"])
     mirror_current_step(case, step)
     return step
+
+
+def _activate(case: Case, step: CaseStep, *, today) -> None:
+    step.status, step.started_on = StepStatus.ACTIVE, today
+    step.due_on = working_days_after(case, today, max(1, math.ceil(step.budget_days)))
 
 
 def mirror_current_step(case: Case, step: CaseStep | None) -> None:
@@ -208,7 +219,8 @@ def case_step_complete(*, case: Case, opinion: str, by,
     if by is not None and not _may_act_for(by, step):
         raise PermissionDenied(_("Step “{step}” is held by {user}.").format(
             step=step.name, user=step.assignee))
-    if not case.steps.filter(status=StepStatus.WAITING).exists():
+    following = case.steps.filter(status=StepStatus.WAITING).order_by("position").first()
+    if following is None:
         raise CaseStateError(_("“{step}” is the last step: record the decision instead.")
                              .format(step=step.name))
     require_text(opinion, "opinion", _("Write the opinion of this step."))
@@ -217,8 +229,10 @@ def case_step_complete(*, case: Case, opinion: str, by,
     step.completed_at, step.completed_by = businessday.now(), by
     if step.assignee_id is None:
         step.assignee = by
-    step.save()
-    activate_next_step(case, today=today)
+    step.save(update_fields=["status", "opinion", "completed_at", "completed_by", "assignee"])
+    _activate(case, following, today=today)
+    following.save(update_fields=["status", "started_on", "due_on"])
+    mirror_current_step(case, following)
     return save_transition(case, kind=EventKind.STEP_COMPLETED, by=by,
                            note=f"{step.name}:{opinion.strip()}", action="cases.step_completed",
                            before=before, today=today)
