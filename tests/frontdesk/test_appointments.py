@@ -9,7 +9,7 @@ import pytest
 from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.models import OutboxMessage
 from servicehall.frontdesk import services
-from servicehall.frontdesk.models import Appointment, AppointmentSlot, HallPolicy
+from servicehall.frontdesk.models import Appointment, AppointmentSlot, BookingDay, HallPolicy
 from servicehall.frontdesk.services import CapacityFull
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,64 @@ def test_the_daily_run_reminds_tomorrow_and_records_yesterdays_no_shows(cat_a, m
     monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 11, 25))
     call_command("appointments_daily")
     assert Appointment.objects.get().status == "no_show"
+
+
+@pytest.fixture
+def capped(cat_a):
+    cat_a.daily_capacity = 3
+    cat_a.save(update_fields=["daily_capacity"])
+    return cat_a
+
+
+def _day_slots(category):
+    return list(services.slots_open(category=category, day=TUESDAY, today=TODAY))
+
+
+def test_a_full_day_refuses_even_where_slots_have_room_and_writes_nothing(capped):
+    slots = _day_slots(capped)
+    for n, slot in enumerate(slots[:3]):
+        book(slot, phone=f"1380013800{n}")
+    with pytest.raises(CapacityFull) as full:
+        book(slots[5], phone="13800138009")
+    assert "约满" in full.value.message and "另选" in full.value.message
+    assert Appointment.objects.count() == 3
+    assert BookingDay.objects.get(category=capped, day=TUESDAY).booked == 3
+    assert AppointmentSlot.objects.get(pk=slots[5].pk).booked == 0
+
+
+def test_a_full_day_shows_no_free_place_in_any_slot(capped):
+    slots = _day_slots(capped)
+    assert {s.free_places for s in slots} == {2}
+    for n, slot in enumerate(slots[:3]):
+        book(slot, phone=f"1380013800{n}")
+    assert {s.free_places for s in _day_slots(capped)} == {0}
+
+
+def test_cancelling_gives_the_place_of_the_day_back(capped):
+    slots = _day_slots(capped)
+    booked = [book(slot, phone=f"1380013800{n}") for n, slot in enumerate(slots[:3])]
+    services.appointment_cancel(appointment=booked[0], by=None)
+    assert book(slots[4], phone="13800138009").status == "booked"
+
+
+def test_moving_within_a_full_day_keeps_the_place(capped):
+    slots = _day_slots(capped)
+    booked = [book(slot, phone=f"1380013800{n}") for n, slot in enumerate(slots[:3])]
+    moved = services.appointment_change(appointment=booked[0], slot=slots[6], by=None,
+                                        today=TODAY)
+    assert moved.slot_id == slots[6].pk
+    assert BookingDay.objects.get(category=capped, day=TUESDAY).booked == 3
+
+
+def test_moving_to_a_full_day_leaves_the_booking_where_it_was(capped):
+    wednesday = date(2026, 11, 25)
+    other_day = list(services.slots_open(category=capped, day=wednesday, today=TODAY))
+    for n, slot in enumerate(other_day[:3]):
+        book(slot, phone=f"1390013900{n}")
+    mine = book(_day_slots(capped)[0])
+    with pytest.raises(CapacityFull):
+        services.appointment_change(appointment=mine, slot=other_day[5], by=None, today=TODAY)
+    mine.refresh_from_db()
+    assert mine.slot.day == TUESDAY
+    assert BookingDay.objects.get(category=capped, day=TUESDAY).booked == 1
+    assert BookingDay.objects.get(category=capped, day=wednesday).booked == 3

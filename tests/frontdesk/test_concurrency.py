@@ -105,3 +105,27 @@ def test_parallel_bookings_never_exceed_the_capacity_of_a_slot(cat_a):
     slot.refresh_from_db()
     assert slot.booked == 2 == Appointment.objects.filter(slot=slot).count()
     assert AppointmentSlot.objects.filter(booked__gt=2).count() == 0
+
+
+def test_parallel_bookings_over_many_slots_never_exceed_the_daily_capacity(cat_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from servicehall.core.calendar import calendar_for
+    from servicehall.frontdesk.models import BookingDay
+
+    cat_a.daily_capacity = 5
+    cat_a.save(update_fields=["daily_capacity"])
+    day = calendar_for(cat_a.center).next_working_day(timezone.localdate() + timedelta(days=1))
+    slots = list(services.slots_open(category=cat_a, day=day))  # 14 slots × 2 places
+
+    def book(n):
+        return lambda: services.appointment_book(slot=slots[n % len(slots)], applicant_name="某",
+                                                 phone=f"139{n:08d}", by=None)
+
+    results = run_in_threads([[book(t)] for t in range(THREADS)])
+    assert all(isinstance(r, (Appointment, CapacityFull)) for r in results), results[:5]
+    assert sum(isinstance(r, Appointment) for r in results) == 5
+    assert Appointment.objects.filter(slot__day=day).count() == 5
+    assert BookingDay.objects.get(category=cat_a, day=day).booked == 5

@@ -41,7 +41,7 @@ class WindowCategoryInline(admin.TabularInline):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "prefix", "center", "backup_threshold", "is_bookable",
-                    "is_active"]
+                    "slot_capacity", "daily_capacity", "is_active"]
     list_filter = ["center", "is_bookable", "is_active"]
     filter_horizontal = ["departments", "items"]
     inlines = [WindowCategoryInline]

@@ -28,6 +28,7 @@ CATEGORIES = [
     ("ZHQT", "其他业务", "F", ["YJJ", "WXD", "CZW", "QXJ", "TJJ", "SJJ", "YJB"], False, None),
 ]
 BACKUP_WINDOW_NAME = "后备窗口"
+DAILY_CAPACITY = {"SSDJ": 60}  # bookings a day: fewer than its slots together hold
 TODAY_TICKETS = [("SSDJ", 6), ("TZJS", 3), ("SHSW", 4), ("GAJJ", 5), ("SWSW", 2)]
 
 
@@ -41,7 +42,8 @@ def _categories(center: Center) -> dict[str, Category]:
         result[code] = services.category_save(
             center=center, code=code, name=name, prefix=prefix, sort_order=position,
             departments=[departments[c] for c in codes if c in departments],
-            is_bookable=bookable, backup_threshold=threshold, by=None)
+            is_bookable=bookable, backup_threshold=threshold,
+            daily_capacity=DAILY_CAPACITY.get(code), by=None)
     return result
 
 

@@ -80,6 +80,9 @@ class Category(models.Model):
     slot_minutes = models.PositiveSmallIntegerField(_("appointment slot (minutes)"), default=30,
                                                     validators=[MinValueValidator(5)])
     slot_capacity = models.PositiveSmallIntegerField(_("appointments per slot"), default=4)
+    daily_capacity = models.PositiveIntegerField(
+        _("appointments per day"), null=True, blank=True,
+        help_text=_("Empty: only the slots limit the bookings of a day."))
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -254,6 +257,25 @@ class SaturdayService(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+class BookingDay(models.Model):
+    """Places taken in a category on one day, against the category's daily capacity. Its row
+    is locked before the slot's, so parallel bookings never pass either limit."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
+                                 related_name="booking_days")
+    day = models.DateField(_("day"))
+    booked = models.PositiveIntegerField(_("booked"), default=0)
+
+    class Meta:
+        verbose_name = _("booking day")
+        verbose_name_plural = _("booking days")
+        constraints = [models.UniqueConstraint(fields=["category", "day"],
+                                               name="booking_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.day}"
 
 
 class AppointmentSlot(models.Model):

@@ -3,9 +3,9 @@ waiting times, and the staff lists (scoped to the user's center)."""
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Window as Over
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Least, RowNumber
 from django.utils import timezone
 
 from servicehall.accounts.scoping import visible_rows
@@ -21,6 +21,7 @@ from .choices import AT_WINDOW, AppointmentStatus, TicketStatus
 from .models import (
     Appointment,
     AppointmentSlot,
+    BookingDay,
     Category,
     Consultation,
     HallPolicy,
@@ -211,8 +212,15 @@ def windows_for_calling(*, user) -> QuerySet[Window]:
 
 
 def open_slots(*, category: Category, day: date) -> QuerySet[AppointmentSlot]:
+    """The day's slots with their free places, which a full day (the category's daily
+    capacity) brings to nought."""
+    free = F("capacity") - F("booked")
+    if category.daily_capacity is not None:
+        taken = (BookingDay.objects.filter(category=category, day=day)
+                 .values_list("booked", flat=True).first() or 0)
+        free = Least(free, Value(max(0, category.daily_capacity - taken)))
     return (AppointmentSlot.objects.filter(category=category, day=day)
-            .annotate(free_places=F("capacity") - F("booked")).order_by("start"))
+            .annotate(free_places=free).order_by("start"))
 
 
 def appointments_for_staff(*, user, day: date) -> QuerySet[Appointment]:

@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from servicehall.core.workcalendar import CalendarNotConfigured
 
 from .. import selectors, slots
 from ..choices import AppointmentStatus, BookingChannel, Priority, TicketChannel
-from ..models import Appointment, AppointmentSlot, Category, SaturdayService
+from ..models import Appointment, AppointmentSlot, BookingDay, Category, SaturdayService
 from .tickets import ticket_issue
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -110,13 +111,33 @@ def _new_reference() -> str:
             return reference
 
 
-def _take_place(slot: AppointmentSlot, *, today: date) -> AppointmentSlot:
-    """Lock the slot row and count one more booking; refuse a full or closed slot."""
+def _count_day(category_id: int, day: date, step: int) -> int:
+    """Add `step` to the category's places of the day in one statement, which also locks the
+    row until the transaction ends; returns the new count."""
+    table = BookingDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (category_id, day, booked) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (category_id, day) DO UPDATE SET booked = {table}.booked + %s "
+            "RETURNING booked", [category_id, day, max(step, 0), step])
+        return cursor.fetchone()[0]
+
+
+def _take_place(slot: AppointmentSlot, *, today: date, same_day: bool = False) -> AppointmentSlot:
+    """Count one more booking of the day, then lock the slot row and count it there; refuse a
+    full day, a full slot or a closed day. The error rolls both counts back. A move within
+    the same day (`same_day`) keeps its place of the day."""
+    category = Category.objects.only("daily_capacity", "name").get(pk=slot.category_id)
+    day_count = _count_day(category.pk, slot.day, 0 if same_day else 1)
     slot = (AppointmentSlot.objects.select_for_update(of=("self",))
             .select_related("category", "center").get(pk=slot.pk))
     refusal = day_refusal(center=slot.center, day=slot.day, today=today)
     if refusal:
         raise ValidationFailed(refusal, code="day_not_bookable", fields={"slot": [refusal]})
+    if category.daily_capacity is not None and day_count > category.daily_capacity:
+        raise CapacityFull(_("“{category}” is fully booked on {day}; choose another day.")
+                           .format(category=category.name,
+                                   day=formats.date_format(slot.day, "DATE_FORMAT")))
     if slot.booked >= slot.capacity:
         raise CapacityFull(_("The slot {slot} is fully booked; choose another time.").format(
             slot=str(slot)))
@@ -125,7 +146,9 @@ def _take_place(slot: AppointmentSlot, *, today: date) -> AppointmentSlot:
     return slot
 
 
-def _release_place(slot: AppointmentSlot) -> None:
+def _release_place(slot: AppointmentSlot, *, same_day: bool = False) -> None:
+    if not same_day:
+        _count_day(slot.category_id, slot.day, -1)
     slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
     slot.booked -= 1
     slot.save(update_fields=["booked"])
@@ -210,8 +233,9 @@ def appointment_change(*, appointment: Appointment, slot: AppointmentSlot, by,
     if slot.center_id != appointment.center_id:
         raise ValidationFailed(fields={"slot": [_("Choose a slot of this hall.")]})
     old = appointment.slot
-    new = _take_place(slot, today=today or timezone.localdate())
-    _release_place(old)
+    same_day = (slot.category_id, slot.day) == (old.category_id, old.day)
+    new = _take_place(slot, today=today or timezone.localdate(), same_day=same_day)
+    _release_place(old, same_day=same_day)
     appointment.slot = new
     appointment.reminded_at = None
     appointment.save(update_fields=["slot", "reminded_at"])

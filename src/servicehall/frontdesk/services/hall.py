@@ -23,7 +23,8 @@ SATURDAY = 5
 def category_save(*, center: Center, code: str, name: str, prefix: str, by,
                   departments: list[Department] | None = None, sort_order: int = 0,
                   backup_threshold: int | None = None, is_bookable: bool = False,
-                  slot_minutes: int = 30, slot_capacity: int = 4) -> Category:
+                  slot_minutes: int = 30, slot_capacity: int = 4,
+                  daily_capacity: int | None = None) -> Category:
     require_perm(by, "frontdesk.manage_hall", center)
     prefix = prefix.strip().upper()
     if not (1 <= len(prefix) <= 2 and prefix.isascii() and prefix.isalpha()):
@@ -33,7 +34,8 @@ def category_save(*, center: Center, code: str, name: str, prefix: str, by,
     before = audit.snapshot(category) if category.pk else {}
     for field, value in dict(name=name, prefix=prefix, sort_order=sort_order,
                              backup_threshold=backup_threshold, is_bookable=is_bookable,
-                             slot_minutes=slot_minutes, slot_capacity=slot_capacity).items():
+                             slot_minutes=slot_minutes, slot_capacity=slot_capacity,
+                             daily_capacity=daily_capacity).items():
         setattr(category, field, value)
     try:
         category.save()
