@@ -150,3 +150,27 @@ def test_backup_window_joins_when_the_queue_reaches_the_threshold_and_the_floor_
         issue(cat_a)
     assert AuditEntry.objects.filter(action="frontdesk.backup_windows_opened").count() == 1
     assert services.ticket_call_next(window=backup, by=clerk).number == "A001"
+
+
+def test_the_floor_managers_get_an_sms_once_when_backup_windows_join(backup, cat_a, issue):
+    from servicehall.core.models import OutboxMessage
+    from servicehall.frontdesk.models import HallPolicy
+
+    HallPolicy.objects.create(center=cat_a.center,
+                              floor_manager_phones="13800138000, 13900139000")
+    for _ in range(8):
+        issue(cat_a)
+    sent = OutboxMessage.objects.filter(event="backup_windows_opened")
+    assert sorted(sent.values_list("recipient", flat=True)) == ["13800138000", "13900139000"]
+    assert all("启用备用窗口" in m.body and cat_a.name in m.body for m in sent)
+
+
+def test_floor_manager_numbers_are_checked():
+    from django.core.exceptions import ValidationError
+
+    from servicehall.frontdesk.models import HallPolicy
+
+    field = HallPolicy._meta.get_field("floor_manager_phones")
+    field.run_validators("13800138000,13900139000")
+    with pytest.raises(ValidationError):
+        field.run_validators("12345")

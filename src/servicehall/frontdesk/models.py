@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -51,6 +53,12 @@ class HallPolicy(models.Model):
                                        default=default_booking_periods)
     saturday_periods = models.JSONField(_("appointment hours on service Saturdays"),
                                         default=default_saturday_periods)
+    floor_manager_phones = models.CharField(
+        _("floor manager mobile numbers"), max_length=200, blank=True,
+        validators=[RegexValidator(r"^\s*(1[3-9]\d{9}[\s,,、]*)*$",
+                                   _("Mobile numbers of 11 digits, separated by commas."))],
+        help_text=_("They get an SMS when a queue reaches the point where backup windows "
+                    "join."))
 
     class Meta:
         verbose_name = _("front-of-hall policy")
@@ -58,6 +66,10 @@ class HallPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.center)
+
+    @property
+    def floor_manager_mobiles(self) -> list[str]:
+        return re.findall(r"1[3-9]\d{9}", self.floor_manager_phones)
 
 
 class Category(models.Model):

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from servicehall.catalog.models import Window
 from servicehall.core import audit
 from servicehall.core.audited import audited_service
+from servicehall.core.choices import MessageChannel
 from servicehall.core.errors import Conflict, ValidationFailed
+from servicehall.core.outbox import enqueue
 from servicehall.core.permissions import require_perm
 
 from .. import queueing, selectors
@@ -92,10 +94,15 @@ def _check_backup_alert(ticket: Ticket, *, waiting: int, by) -> None:
     """Tell the floor when a queue reaches the point where backup windows join (seed 000:
     windows 47 and 50 at peak)."""
     threshold = ticket.category.backup_threshold
-    if threshold is not None and waiting == threshold:
-        audit.record("frontdesk.backup_windows_opened", obj=ticket.category, by=by,
-                     message=_("{category}: {waiting} waiting, backup windows join.").format(
-                         category=ticket.category.name, waiting=waiting))
+    if threshold is None or waiting != threshold:
+        return
+    with translation.override(settings.LANGUAGE_CODE):  # the hall's language, as the SMS
+        message = _("{category}: {waiting} waiting, backup windows join.").format(
+            category=ticket.category.name, waiting=waiting)
+    audit.record("frontdesk.backup_windows_opened", obj=ticket.category, by=by, message=message)
+    for mobile in selectors.hall_policy(ticket.center).floor_manager_mobiles:
+        enqueue(center=ticket.center, channel=MessageChannel.SMS, recipient=mobile,
+                body=message, event="backup_windows_opened", obj=ticket.category)
 
 
 @audited_service("frontdesk.ticket_issue")
