@@ -157,3 +157,26 @@ def test_the_set_based_scan_agrees_with_the_plain_python_rules(accept, center):
                               legal_due=case.legal_due, step_due=case.current_step_due)
             watch = CaseWatch.objects.get(pk=case.pk)
             assert (watch.light, watch.reason) == tuple(v.value for v in classify(facts, cal, day))
+
+
+def test_a_return_left_to_the_department_is_watched_on_its_three_day_clock(item_a, clerk):
+    """Received Wed 09-30, the review is due three working days later, across National Day:
+    Fri 10-09 and Sat 10-10 work, so it is due Sat 10-10 — yellow that day, red after."""
+    from servicehall.cases.services import case_intake
+    from tests.cases.conftest import PERSON
+
+    with businessday.replaying(date(2026, 9, 30)):
+        case = case_intake(item=item_a, applicant=PERSON, received=set(), by=clerk,
+                           outcome="return_review", return_reasons=["conditions_not_met"])
+    assert case.return_review_due == date(2026, 10, 10)
+    assert light(case) == "green"  # intake lit it at once, on the same rules
+    lit_at_intake = CaseWatch.objects.filter(pk=case.pk).values().get()
+    CaseWatch.objects.all().delete()
+    scan(today=date(2026, 9, 30))
+    assert CaseWatch.objects.filter(pk=case.pk).values().get() == lit_at_intake
+    for day, expected in ((date(2026, 10, 9), ("green", "")),
+                          (date(2026, 10, 10), ("yellow", "due_soon")),
+                          (date(2026, 10, 11), ("red", "overdue"))):
+        scan(today=day)
+        watch = CaseWatch.objects.get(pk=case.pk)
+        assert (watch.light, watch.reason) == expected, day

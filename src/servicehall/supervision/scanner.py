@@ -45,12 +45,15 @@ from .lights import (
 from .models import CaseWatch, ScanState, SupervisionRule
 
 OPEN = sorted(OPEN_STATUSES)
-# Open cases whose clock does not run: paused, still waiting for materials (the clock starts
-# when they are complete), or a return the department is reviewing.
-CLOCK_STOPPED = sorted(PAUSED_STATUSES | {CaseStatus.AWAITING_MATERIALS,
-                                          CaseStatus.RETURN_REVIEW})
+# Open cases whose clock does not run: paused, or still waiting for materials (the clock
+# starts when they are complete).
+CLOCK_STOPPED = sorted(PAUSED_STATUSES | {CaseStatus.AWAITING_MATERIALS})
+# A return the department is reviewing runs on its own clock instead (seed 001: decided
+# within 3 working days): yellow on the day it is due, red after it.
+REVIEW = CaseStatus.RETURN_REVIEW.value
 CASE_FIELDS = ("pk", "center_id", "department_id", "item_id", "status", "clock_start",
-               "promised_due", "legal_due", "current_step_due", "is_urgent")
+               "promised_due", "legal_due", "current_step_due", "is_urgent",
+               "return_review_due")
 # The columns a sync computes; `since` and `warned_on` follow from them.
 COMPUTED = ("center_id", "department_id", "paused", "warn_from", "step_late_from", "red_from",
             "legal_from", "is_urgent", "light", "reason")
@@ -121,11 +124,16 @@ class Classifier:
     def values(self, row: tuple) -> tuple:
         """The case id and the COMPUTED values for one row of CASE_FIELDS."""
         (pk, center_id, department_id, item_id, status, start, due, legal, step_due,
-         urgent) = row
-        facts = CaseFacts(paused=status in CLOCK_STOPPED, clock_start=start,
-                          promised_due=due, legal_due=legal, step_due=step_due)
-        warn = (self.warn_from(center_id, item_id, start, due)
-                if due is not None and not facts.paused else None)
+         urgent, review_due) = row
+        if status == REVIEW:
+            facts = CaseFacts(paused=False, clock_start=start, promised_due=review_due,
+                              legal_due=None, step_due=None)
+            warn = review_due
+        else:
+            facts = CaseFacts(paused=status in CLOCK_STOPPED, clock_start=start,
+                              promised_due=due, legal_due=legal, step_due=step_due)
+            warn = (self.warn_from(center_id, item_id, start, due)
+                    if due is not None and not facts.paused else None)
         b = assemble(facts, warn)
         light, reason = light_on(b, self.today)
         return (pk, center_id, department_id, b.paused, b.warn_from, b.step_late_from,
@@ -175,7 +183,8 @@ def _fill_warn_table(cursor, classifier: Classifier, after: int) -> None:
     paused = ", ".join(f"'{s}'" for s in CLOCK_STOPPED)
     cursor.execute(f"SELECT DISTINCT c.center_id, c.item_id, c.clock_start, c.promised_due "
                    f"FROM {Case._meta.db_table} c WHERE {where} "
-                   f"AND c.status NOT IN ({paused}) AND c.promised_due IS NOT NULL", params)
+                   f"AND c.status NOT IN ({paused}, '{REVIEW}') "
+                   f"AND c.promised_due IS NOT NULL", params)
     rows = []
     for center_id, item_id, start, due in cursor.fetchall():
         if isinstance(due, str):  # SQLite hands raw DISTINCT dates back as text
@@ -204,6 +213,7 @@ def _fill_stage(cursor, *, today: date, after: int, into: str = "") -> None:
     where, params = _open_cases_sql(after)
     paused = "c.status IN ({})".format(", ".join(f"'{s}'" for s in CLOCK_STOPPED))
     known = "NOT i.paused AND i.warn IS NOT NULL"
+    review = f"CASE WHEN c.status = '{REVIEW}'"
     light, reason = _light_sql("b")
     if into:  # straight into an empty watch table
         head = (f"INSERT INTO {into} ({', '.join(STAGE_COLUMNS)}, since, warned_on) "
@@ -220,8 +230,11 @@ def _fill_stage(cursor, *, today: date, after: int, into: str = "") -> None:
         f"CASE WHEN {known} THEN {_plus_one_day('i.due')} END AS red_from, "
         f"CASE WHEN {known} THEN {_plus_one_day('i.legal')} END AS legal_from, i.is_urgent "
         f"FROM (SELECT c.id AS case_id, c.center_id, c.department_id, {paused} AS paused, "
-        f"w.warn_from AS warn, c.current_step_due AS step_due, c.promised_due AS due, "
-        f"c.legal_due AS legal, c.is_urgent FROM {Case._meta.db_table} c LEFT JOIN {WARN} w "
+        f"{review} THEN c.return_review_due ELSE w.warn_from END AS warn, "
+        f"{review} THEN NULL ELSE c.current_step_due END AS step_due, "
+        f"{review} THEN c.return_review_due ELSE c.promised_due END AS due, "
+        f"{review} THEN NULL ELSE c.legal_due END AS legal, "
+        f"c.is_urgent FROM {Case._meta.db_table} c LEFT JOIN {WARN} w "
         f"ON w.center_id = c.center_id AND w.item_id = c.item_id "
         f"AND w.clock_start = COALESCE(c.clock_start, %(no_start)s) "
         f"AND w.promised_due = c.promised_due WHERE {where}{_fence()}) i{_fence()}) b",
