@@ -27,6 +27,16 @@ class Period:
     def year(cls, year: int) -> "Period":
         return cls(YEAR, date(year, 1, 1), date(year, 12, 31))
 
+    @classmethod
+    def chosen(cls, kind: str, year: int, n: int | None, *, today: date) -> "Period":
+        """The period a filter names: a year, its quarter `n` or its month `n`; without `n`
+        the quarter or month `today` falls in."""
+        if kind == MONTH:
+            return cls.month(year, n or today.month)
+        if kind == QUARTER:
+            return cls.quarter(year, n or (today.month + 2) // 3)
+        return cls.year(year)
+
     @property
     def label(self) -> str:
         """The period as the reports name it: 2026年, 2026年第3季度, 2026年9月."""

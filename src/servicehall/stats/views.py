@@ -24,13 +24,10 @@ def _int(value, default: int, low: int, high: int) -> int:
 
 def _period(params) -> Period:
     today = timezone.localdate()
-    year = _int(params.get("year"), today.year, 2000, 2100)
     kind = params.get("kind") if params.get("kind") in KINDS else YEAR
-    if kind == MONTH:
-        return Period.month(year, _int(params.get("n"), today.month, 1, 12))
-    if kind == QUARTER:
-        return Period.quarter(year, _int(params.get("n"), (today.month + 2) // 3, 1, 4))
-    return Period.year(year)
+    n = _int(params.get("n"), 0, 1, 12 if kind == MONTH else 4) or None
+    return Period.chosen(kind, _int(params.get("year"), today.year, 2000, 2100), n,
+                         today=today)
 
 
 def _context(request):
