@@ -7,6 +7,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .celery import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = BASE_DIR / "var"
 
@@ -213,6 +215,15 @@ WORKER_JOBS = [
     ("servicehall.supervision.tasks.find_time_irregularities", 3600),
     ("servicehall.supervision.tasks.sweep_irregularities", 86400),
 ]
+
+# --- Celery: production runs WORKER_JOBS through beat; without a broker, eager in-process ---
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = beat_schedule(WORKER_JOBS)
 
 # --- Logging: identifiers are masked before any handler sees them --------------------
 LOGGING: dict[str, Any] = {

@@ -1,5 +1,5 @@
 """Background jobs of supervision, run by `manage.py worker` (settings.WORKER_JOBS) on the
-embedded setup. Celery beat is not installed; a production scheduler calls the same function."""
+embedded setup, and by Celery beat in production (config/celery.py), from the same list."""
 
 import logging
 
