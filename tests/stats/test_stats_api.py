@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_year_figures_and_tables_for_a_leader(client, history, leader,  # noqa: F811
                                                   django_assert_max_num_queries):
     _signed_in(client, leader)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get("/api/v1/stats/figures", {"kind": "year", "year": 2026})
     assert response.status_code == 200
     body = response.json()
@@ -46,3 +46,12 @@ def test_window_staff_may_not_read_the_statistics(client, make_user):
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
     client.logout()
     assert client.get("/api/v1/stats/figures").status_code == 401
+
+
+def test_the_window_staff_table_counts_each_receiving_clerk(client, history, leader,  # noqa: F811
+                                                            clerk):
+    _signed_in(client, leader)
+    body = client.get("/api/v1/stats/figures", {"kind": "year", "year": 2026}).json()
+    staff = next(t for t in body["tables"] if t["title"] == "窗口人员受理量")
+    assert staff["header"][:3] == ["工作人员", "收件", "占比(%)"]
+    assert staff["rows"] == [[str(clerk), 4, "100", 4, 1, 0]]

@@ -45,7 +45,7 @@ def _signed_in(client, user):
 def test_dashboard_shows_the_figures_charts_and_tables_for_a_leader(
         client, history, leader, django_assert_max_num_queries):
     _signed_in(client, leader)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = client.get("/staff/stats/?kind=year&year=2026")
     page = response.content.decode()
     assert response.status_code == 200
@@ -68,7 +68,7 @@ def test_every_table_exports_to_one_workbook(client, history, leader):
     response = client.get("/staff/stats/export.xlsx?kind=quarter&year=2026&n=4")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 6
+    assert len(book.sheetnames) == 7
     figures = {row[0]: row[1] for row in book.worksheets[0].iter_rows(min_row=3,
                                                                        values_only=True)}
     assert figures["受理量"] == "2"
@@ -76,7 +76,7 @@ def test_every_table_exports_to_one_workbook(client, history, leader):
 
 def test_report_page_and_pdf(client, history, leader, django_assert_max_num_queries):
     _signed_in(client, leader)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         page = client.get("/staff/stats/report/?kind=year&year=2026").content.decode()
     assert "2026年大厅业务统计报告" in page
     pdf = client.get("/staff/stats/report.pdf?kind=quarter&year=2026&n=3")

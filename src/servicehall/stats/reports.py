@@ -27,6 +27,7 @@ class Statistics:
     departments: list
     heat: selectors.HeatMap
     anomalies: list
+    staff: list
     department_name: str = ""
     item_name: str = ""
 
@@ -53,7 +54,8 @@ def statistics(*, user, scope: Scope, period: Period, names: dict | None = None)
                       trend=selectors.monthly_trend(**kwargs),
                       departments=selectors.by_department(**kwargs, names=names),
                       heat=selectors.heat_map(**kwargs),
-                      anomalies=selectors.department_anomalies(**kwargs, names=names))
+                      anomalies=selectors.department_anomalies(**kwargs, names=names),
+                      staff=selectors.by_staff(**kwargs))
 
 
 def figure_lines(f: Figures) -> list[tuple[str, str]]:
@@ -117,6 +119,10 @@ def tables(stats: Statistics) -> list[tuple[str, list[str], list[list]]]:
                                  _("Trailing mean"), _("Change (%)")],
          [[str(a.department), a.month, a.volume, fmt(a.trailing_mean), fmt(a.change)]
           for a in stats.anomalies]),
+        (_("Received per staff member"), [_("Staff member"), _("Received"), _("Share (%)"),
+                             _("Accepted"), _("Immediate"), _("Returned")],
+         [[s.staff, s.received, fmt(s.share), s.accepted, s.immediate, s.returned]
+          for s in stats.staff]),
     ]
 
 
