@@ -1,6 +1,7 @@
 """Intake at a window or over the API: identify the applicant, tick the materials, and accept,
 accept pending supplement, or return — with a case number in the same transaction."""
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -86,6 +87,11 @@ def check_applicant(applicant: Applicant) -> _Checked:
     agent_id = _checked_id(applicant.agent_id_number, "agent_id_number", errors)
     return _Checked(Applicant(**{**applicant.__dict__, "credit_code": credit_code,
                                  "agent_id_number": agent_id}), errors)
+
+
+def _provisional_number() -> str:
+    """Unique, and replaced by the day's number before the intake commits."""
+    return f"~{uuid.uuid4().hex}"
 
 
 def next_case_number(center, day) -> str:
@@ -178,7 +184,7 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
     status, case_type = _status_and_type(chosen, version.processing_type)
     a = checked.applicant
     case = Case(
-        center=item.center, number=next_case_number(item.center, today), item=item,
+        center=item.center, number=_provisional_number(), item=item,
         item_version=version, department=item.department, case_type=case_type, status=status,
         channel=channel, acceptance_mode=acceptance_mode,
         commitment_signed=commitment_signed, applicant_kind=a.kind, applicant_name=a.name,
@@ -206,8 +212,11 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
     if chosen not in RETURNS:
         create_handling_rows(case, by=by,
                              start_on=today if chosen == IntakeOutcome.ACCEPT else None)
-    if chosen == IntakeOutcome.ACCEPT:
-        case.save(update_fields=["current_step", "current_assignee", "current_step_due"])
+    # The day's number comes last: its counter row stays locked until the commit, and every
+    # other intake of the center waits for it, so the wait covers only what must follow.
+    case.number = next_case_number(item.center, today)
+    case.save(update_fields=["number", "current_step", "current_assignee", "current_step_due"]
+              if chosen == IntakeOutcome.ACCEPT else ["number"])
     _record_intake(case, chosen=chosen, required=required, received=received,
                    materials=materials, by=by)
     case_saved.send(sender=Case, case=case, today=today, fresh=True)
