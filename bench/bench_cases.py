@@ -17,7 +17,8 @@ One run, three measurements, all against the same database (created if missing, 
    computed exactly as core.audit does under the chain-head row lock, the SMS in the outbox,
    the per-day number counter row locked and bumped) written with plain psycopg, one
    transaction per case, from `--concurrency` processes with one connection each, one
-   statement per round trip.
+   statement per round trip. Like the API path, the case gets the day's number late (after
+   its rows), so the counter lock covers only the last statements.
 3. Lifecycles: intake → complete 承办, 审核, 审定 (reviewer token) → decide, `--lifecycles` of
    them from `--concurrency` client threads.
 
@@ -560,8 +561,7 @@ def bench_raw(args, fixture, run_id) -> dict:
         now = datetime.now(UTC)
         with conn.transaction():
             cur = conn.cursor()
-            seq = cur.execute(counter_sql, (center_id, day)).fetchone()[0]
-            number = f"{CENTER_CODE}-{day:%Y%m%d}-{seq:05d}"
+            number = f"~{run_id}-r-{i}"  # provisional, as the API path does
             row = {**case_base, "number": number, "idempotency_key": f"{run_id}-r-{i}",
                    "applicant_name": name, "applicant_id_number": cipher().encrypt(applicant),
                    "applicant_id_index": blind_index(applicant), "current_step_id": None,
@@ -576,8 +576,10 @@ def bench_raw(args, fixture, run_id) -> dict:
                 extra = {"completed_at": now} if s["completed_at"] is not None else {}
                 params += _values({**s, "case_id": case_id, **extra})
             step_ids = {pos: pk for pk, pos in cur.execute(step_sql, params).fetchall()}
-            cur.execute("UPDATE cases_case SET current_step_id = %s WHERE id = %s",
-                        (step_ids[step_rows[active]["position"]], case_id))
+            seq = cur.execute(counter_sql, (center_id, day)).fetchone()[0]  # locked from here
+            number = f"{CENTER_CODE}-{day:%Y%m%d}-{seq:05d}"
+            cur.execute("UPDATE cases_case SET number = %s, current_step_id = %s WHERE id = %s",
+                        (number, step_ids[step_rows[active]["position"]], case_id))
             cur.execute(event_sql, _values({**event_base, "case_id": case_id, "at": now}))
             head_seq, head_hash = cur.execute(
                 "SELECT seq, hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE").fetchone()
