@@ -24,3 +24,14 @@ CENTER_WIDE_ROLES = frozenset({Role.WINDOW_STAFF, Role.BUSINESS_SECTION, Role.SU
 CATALOG_KEEPERS = frozenset({Role.BUSINESS_SECTION, Role.CENTER_ADMIN})
 CALENDAR_KEEPERS = frozenset({Role.BUSINESS_SECTION, Role.CENTER_ADMIN})
 AUDIT_READERS = frozenset({Role.SUPERVISION_SECTION, Role.CENTER_LEADER, Role.CENTER_ADMIN})
+
+
+class ApplicantKind(models.TextChoices):
+    """Who an applicant account stands for (the same values as a case's applicant kind)."""
+
+    PERSON = "person", _("Person")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("Registration")
