@@ -166,12 +166,14 @@ def _register_routers() -> None:
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.frontdesk.api import router as frontdesk_router
+    from servicehall.portal.api import router as portal_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/calendar", core_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/frontdesk", frontdesk_router)
+    api.add_router("/my", portal_router)
 
 
 _register_routers()
