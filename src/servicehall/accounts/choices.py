@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -29,8 +30,8 @@ AUDIT_READERS = frozenset({Role.SUPERVISION_SECTION, Role.CENTER_LEADER, Role.CE
 class ApplicantKind(models.TextChoices):
     """Who an applicant account stands for (the same values as a case's applicant kind)."""
 
-    PERSON = "person", _("Person")
-    ENTERPRISE = "enterprise", _("Enterprise")
+    PERSON = "person", pgettext_lazy("applicant kind", "Person")
+    ENTERPRISE = "enterprise", pgettext_lazy("applicant kind", "Enterprise")
 
 
 class CodePurpose(models.TextChoices):

@@ -38,6 +38,8 @@ class RegisterForm(forms.Form):
         for name in hidden:
             del self.fields[name]
         self.fields["password"].help_text = " ".join(password_validators_help_texts())
+        if kind == ApplicantKind.PERSON:
+            self.fields["name"].label = _("Full name")
         if kind == ApplicantKind.ENTERPRISE:
             self.fields["name"].label = _("Enterprise name")
             self.fields["mobile"].label = _("Mobile phone of the account holder")

@@ -195,6 +195,27 @@ def _register(*, code: VerificationCode, kind, name, phone, password, id_number,
                                                   "requested; request a new one.")]})
     code.used_at = timezone.now()
     code.save(update_fields=["used_at"])
+    return _create(kind=kind, name=name, phone=phone, password=password, id_number=id_number,
+                   credit_code=credit_code, legal_representative=legal_representative)
+
+
+@audited_service("accounts.applicant_create")
+def applicant_create(*, kind: str, name: str, phone: str, password: str, id_number: str = "",
+                     credit_code: str = "", legal_representative: str = "") -> User:
+    """An applicant account set up by the system (the demo loader, a migration of accounts
+    from another system): the same checks as a registration, without the SMS code."""
+    errors, id_number, credit_code = _registration_errors(
+        kind=kind, name=name, phone=phone, password=password, id_number=id_number,
+        credit_code=credit_code, legal_representative=legal_representative)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return _create(kind=kind, name=name.strip(), phone=phone, password=password,
+                   id_number=id_number, credit_code=credit_code,
+                   legal_representative=legal_representative.strip())
+
+
+def _create(*, kind, name, phone, password, id_number, credit_code,
+            legal_representative) -> User:
     user = User(username=phone, full_name=name, role=Role.APPLICANT, phone=phone)
     user.set_password(password)
     user.save()
