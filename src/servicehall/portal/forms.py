@@ -53,7 +53,7 @@ class RegisterForm(forms.Form):
 
 
 class AgentForm(forms.Form):
-    name = _text(_("Name"), 50)
+    name = _text(_("Full name"), 50)
     id_number = _text(_("ID number"), 18, autocomplete="off")
     mobile = _text(_("Mobile phone"), 11, inputmode="numeric")
 
