@@ -239,3 +239,30 @@ def test_the_elderly_switch_sets_a_cookie_and_every_public_page_follows_it(clien
 def test_the_elderly_switch_never_redirects_off_site(client, center):
     response = client.get("/my/display/?mode=elderly&next=https://evil.example/")
     assert response.url == "/guide/"
+
+
+def test_the_case_page_has_a_fixed_number_of_queries(
+        client, person, file_case, reviewer_a, django_assert_max_num_queries):
+    case = file_case(account=person)
+    client.force_login(person)
+    client.get(f"/my/cases/{case.number}/")
+    with django_assert_max_num_queries(10):
+        client.get(f"/my/cases/{case.number}/")
+    case_step_take(case=case, by=reviewer_a)
+    with django_assert_max_num_queries(10):
+        client.get(f"/my/cases/{case.number}/")
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=1800)
+def test_an_idle_applicant_is_sent_to_the_applicant_sign_in(client, person):
+    import time
+
+    from servicehall.accounts.middleware import STAMP_KEY
+
+    client.force_login(person)
+    client.get("/my/")
+    session = client.session
+    session[STAMP_KEY] = int(time.time()) - 1801
+    session.save()
+    response = client.get("/my/cases/")
+    assert response.status_code == 302 and response.url.startswith("/my/login/?next=")

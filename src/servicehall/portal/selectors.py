@@ -103,7 +103,7 @@ def needed_from_applicant(case: Case) -> list[Needed]:
 
 def supplement_requests(case: Case) -> list[SupplementRequest]:
     return [SupplementRequest(e.at, e.note) for e in case.events.filter(
-        kind=EventKind.SUPPLEMENT_REQUESTED).order_by("at", "pk").only("at", "note")]
+        kind=EventKind.SUPPLEMENT_REQUESTED).order_by("at", "pk").only("case", "at", "note")]
 
 
 def notices(case: Case) -> list[Notice]:
@@ -121,7 +121,7 @@ def documents(case: Case) -> list[Document]:
 def case_page(case: Case) -> dict:
     return {
         "case": case, "events": public_timeline(case),
-        "steps": case.steps.order_by("position").only("name", "status"),
+        "steps": case.steps.order_by("position").only("case", "name", "status"),
         "needed": needed_from_applicant(case), "supplements": supplement_requests(case),
         "notices": notices(case), "documents": documents(case),
     }
