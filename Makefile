@@ -12,8 +12,9 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_frontdesk_demo
+	$(PY) manage.py load_portal_demo
 	@echo ""
-	@echo "ServiceHall demo hall: http://$(HOST)/  (public guide: http://$(HOST)/guide/, API docs: http://$(HOST)/api/docs)"
+	@echo "ServiceHall demo hall: http://$(HOST)/  (public guide: http://$(HOST)/guide/, online hall: http://$(HOST)/my/, API docs: http://$(HOST)/api/docs)"
 	$(PY) manage.py runserver $(HOST)
 
 serve: setup

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.admin_audit import AuditedModelAdmin
 
-from .models import ApiToken, LoginThrottle, User
+from .models import ApiToken, ApplicantProfile, AuthorisedAgent, LoginThrottle, User
 
 
 @admin.register(User)
@@ -39,3 +39,22 @@ class ApiTokenAdmin(AuditedModelAdmin):
                     "revoked_at"]
     readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
     search_fields = ["name", "user__username"]
+
+
+class AuthorisedAgentInline(admin.TabularInline):
+    model = AuthorisedAgent
+    fields = ["name", "masked_id_number", "mobile", "is_active", "created_at"]
+    readonly_fields = ["name", "masked_id_number", "mobile", "created_at"]
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ApplicantProfile)
+class ApplicantProfileAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "mobile", "masked_identifier", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "mobile", "credit_code"]
+    fields = ["user", "kind", "name", "mobile", "masked_identifier", "legal_representative",
+              "created_at"]
+    readonly_fields = ["user", "kind", "masked_identifier", "created_at"]
+    inlines = [AuthorisedAgentInline]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -24,3 +25,14 @@ CENTER_WIDE_ROLES = frozenset({Role.WINDOW_STAFF, Role.BUSINESS_SECTION, Role.SU
 CATALOG_KEEPERS = frozenset({Role.BUSINESS_SECTION, Role.CENTER_ADMIN})
 CALENDAR_KEEPERS = frozenset({Role.BUSINESS_SECTION, Role.CENTER_ADMIN})
 AUDIT_READERS = frozenset({Role.SUPERVISION_SECTION, Role.CENTER_LEADER, Role.CENTER_ADMIN})
+
+
+class ApplicantKind(models.TextChoices):
+    """Who an applicant account stands for (the same values as a case's applicant kind)."""
+
+    PERSON = "person", pgettext_lazy("applicant kind", "Person")
+    ENTERPRISE = "enterprise", pgettext_lazy("applicant kind", "Enterprise")
+
+
+class CodePurpose(models.TextChoices):
+    REGISTER = "register", _("Registration")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from .choices import Role
 from .services import session_expired_record
 
 STAMP_KEY = "last_seen"
@@ -33,10 +34,12 @@ class IdleTimeoutMiddleware:
 
     def _expire(self, request, user):
         session_expired_record(user=user)
+        applicant = user.role == Role.APPLICANT
         logout(request)
         if request.path.startswith("/api/"):
             return self.get_response(request)
         minutes = settings.SESSION_IDLE_TIMEOUT // 60
         messages.info(request, _("You were signed out after {minutes} minutes without "
                                  "activity. Please sign in again.").format(minutes=minutes))
-        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
+        login_url = reverse("portal:login" if applicant else "accounts:login")
+        return redirect(f"{login_url}?{urlencode({'next': request.path})}")

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Role
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -40,7 +42,8 @@ ENTRIES: list[NavEntry] = [
 
 
 def entries_for(user) -> list[dict]:
-    if not user.is_authenticated:
+    """The staff entries the user may open; none for applicants (no permission lookups)."""
+    if not user.is_authenticated or (user.role == Role.APPLICANT and not user.is_superuser):
         return []
     center = getattr(user, "center", None)
     return [

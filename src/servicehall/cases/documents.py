@@ -57,6 +57,25 @@ def notice_kind(case: Case) -> str:
     return _ACCEPTED_NOTICE.get(case.item_version.processing_type, PROMISED)
 
 
+def applicant_notice_kinds(case: Case) -> list[str]:
+    """The notices an applicant may download for `case`: the acceptance notice (the receipt)
+    once the case is accepted with its materials complete, and the notice of where it stands
+    now (supplement, return, decision) when that is another one. A return still under the
+    department's review has no notice yet."""
+    if case.status == CaseStatus.RETURN_REVIEW:
+        return []
+    kinds = []
+    if (case.accepted_on is not None and case.case_type != CaseType.RETURNED
+            and case.status != CaseStatus.AWAITING_MATERIALS):
+        kinds.append(_NOTICE_OF_TYPE.get(CaseType(case.case_type)) if case.case_type
+                     in _NOTICE_OF_TYPE else _ACCEPTED_NOTICE.get(
+                         case.item_version.processing_type, PROMISED))
+    current = notice_kind(case)
+    if current not in kinds:
+        kinds.append(current)
+    return kinds
+
+
 def chinese_date(day: date | None) -> str:
     """2026-10-20 → "2026年10月20日"; no date → an empty string."""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""

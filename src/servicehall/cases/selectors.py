@@ -117,4 +117,4 @@ def public_timeline(case: Case):
 
     internal = {EventKind.COMMENTED, EventKind.STEP_ASSIGNED, EventKind.STEP_TAKEN,
                 EventKind.STEP_HANDED_OVER, EventKind.STEP_TAKEN_BACK}
-    return case.events.exclude(kind__in=internal).order_by("at", "pk").only("kind", "at")
+    return case.events.exclude(kind__in=internal).order_by("at", "pk").only("case", "kind", "at")

@@ -166,6 +166,7 @@ def _register_routers() -> None:
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.frontdesk.api import router as frontdesk_router
+    from servicehall.portal.api import router as portal_router
     from servicehall.stats.api import router as stats_router
     from servicehall.supervision.api import router as supervision_router
 
@@ -176,6 +177,7 @@ def _register_routers() -> None:
     api.add_router("/frontdesk", frontdesk_router)
     api.add_router("/stats", stats_router)
     api.add_router("/supervision", supervision_router)
+    api.add_router("/my", portal_router)
 
 
 _register_routers()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "servicehall.frontdesk",
     "servicehall.stats",
     "servicehall.supervision",
+    "servicehall.portal",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "servicehall.accounts.context_processors.navigation",
+                "servicehall.portal.context_processors.display_mode",
             ],
         },
     },
@@ -206,6 +208,14 @@ CASES_VERIFICATION_WORKING_DAYS = env.int("CASES_VERIFICATION_WORKING_DAYS", def
 
 # Progress lookups without login, per client address and minute.
 PROGRESS_LOOKUPS_PER_MINUTE = env.int("PROGRESS_LOOKUPS_PER_MINUTE", default=10)
+
+# --- Applicant accounts (online hall) ----------------------------------------------------
+# SMS verification codes: lifetime, wrong tries per code, and how often one may be sent.
+SMS_CODE_TTL_SECONDS = env.int("SMS_CODE_TTL_SECONDS", default=300)
+SMS_CODE_MAX_ATTEMPTS = env.int("SMS_CODE_MAX_ATTEMPTS", default=5)
+SMS_CODE_INTERVAL_SECONDS = env.int("SMS_CODE_INTERVAL_SECONDS", default=60)
+SMS_CODES_PER_PHONE_PER_HOUR = env.int("SMS_CODES_PER_PHONE_PER_HOUR", default=5)
+SMS_CODES_PER_IP_PER_HOUR = env.int("SMS_CODES_PER_IP_PER_HOUR", default=20)
 
 # --- Background worker (`manage.py worker`): (job, every N seconds) ------------------------
 WORKER_JOBS = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("guide/", include("servicehall.catalog.urls_public")),
     path("progress/", include("servicehall.cases.urls_public")),
+    path("my/", include("servicehall.portal.urls")),
     path("staff/catalog/", include("servicehall.catalog.urls")),
     path("staff/cases/", include("servicehall.cases.urls")),
     path("staff/frontdesk/", include("servicehall.frontdesk.urls")),

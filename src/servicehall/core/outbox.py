@@ -182,3 +182,19 @@ def send_due(*, now: datetime | None = None, limit: int = 100,
     for message in _claim_due(now=now or timezone.now(), limit=limit):
         counts[_deliver(message, sender=sender, now=now)] += 1
     return SendReport(sent=counts["sent"], failed=counts["failed"], retried=counts["retried"])
+
+
+def send_now(message: OutboxMessage, *, sender: Sender | None = None) -> str:
+    """Try one fresh message at once, e.g. a verification code that cannot wait for the
+    worker's next round. Call it after the enqueuing transaction committed. The message is
+    claimed like `send_due` claims (so no worker sends it twice); when the attempt fails it
+    stays pending and the worker retries it. Returns "sent", "retried", "failed" or "" when
+    another worker already had it."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message.pk, status=MessageStatus.PENDING, next_attempt_at__lte=now).update(
+        next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    if not claimed:
+        return ""
+    message.refresh_from_db()
+    return _deliver(message, sender=sender or load_sender(), now=None)

@@ -14,8 +14,8 @@ from servicehall.core.audited import audited_service
 from servicehall.core.errors import DomainError, PermissionDenied, ValidationFailed
 from servicehall.core.identifiers import InvalidIdentifier, validate_id_number
 
-from .choices import DEPARTMENT_ROLES, STAFF_ROLES, Role
-from .models import ApiToken, LoginThrottle, User, token_digest
+from ..choices import DEPARTMENT_ROLES, STAFF_ROLES, Role
+from ..models import ApiToken, LoginThrottle, User, token_digest
 
 
 class LoginRefused(DomainError):
