@@ -68,9 +68,9 @@ def file_case(item_a, clerk, all_materials):
     """A case accepted at a window; `account` ties it to an online account."""
 
     def make(*, account=None, name="孙丽", id_number=PERSON_ID, kind="person", received=None,
-             credit_code="", **extra):
+             credit_code="", phone="13800138001", **extra):
         applicant = Applicant(kind=kind, name=name, id_number=id_number if kind == "person"
-                              else "", credit_code=credit_code, phone="13800138001",
+                              else "", credit_code=credit_code, phone=phone,
                               agent_name="李明" if kind == "enterprise" else "",
                               agent_id_number=OTHER_ID if kind == "enterprise" else "")
         return case_intake(item=item_a, applicant=applicant, by=clerk, account=account,

@@ -138,8 +138,18 @@ def test_my_cases_are_those_of_my_account_and_those_filed_with_my_id(
     assert theirs.number not in page
 
 
+def test_a_window_case_with_my_id_but_another_phone_is_not_mine(client, person, file_case):
+    """Knowing someone's ID number is not enough: the case must also give the mobile number
+    the account proved with its SMS code."""
+    stranger = file_case(name="孙丽", phone="13600136000")
+    client.force_login(person)
+    assert stranger.number not in client.get("/my/cases/").content.decode()
+    assert client.get(f"/my/cases/{stranger.number}/").status_code == 404
+
+
 def test_an_enterprise_sees_the_cases_filed_with_its_credit_code(client, enterprise, file_case):
-    case = file_case(kind="enterprise", name="深圳市示例科技有限公司", credit_code=CREDIT_CODE)
+    case = file_case(kind="enterprise", name="深圳市示例科技有限公司", credit_code=CREDIT_CODE,
+                     phone="13700137003")
     other = file_case(kind="enterprise", name="另一家公司", credit_code="91440300MA5FXXXXXX"[:0]
                       or "9144030071526726XG")
     client.force_login(enterprise)

@@ -25,14 +25,18 @@ def profile_of(user) -> ApplicantProfile | None:
 
 def _own_rows(user, profile: ApplicantProfile | None) -> Q:
     """Cases filed from this account, plus those filed at a window for the same person (the
-    blind index of the ID number) or enterprise (the credit code) before the account existed."""
+    blind index of the ID number) or enterprise (the credit code) before the account existed —
+    only where the case also gives the account's mobile number, which the SMS code proved at
+    registration: an ID number or credit code alone is no proof of being that applicant."""
     rows = Q(applicant_account_id=user.pk)
-    if profile is not None and profile.kind == ApplicantKind.PERSON and profile.id_number_index:
+    if profile is None or not profile.mobile:
+        return rows
+    if profile.kind == ApplicantKind.PERSON and profile.id_number_index:
         rows |= Q(applicant_kind=ApplicantKind.PERSON,
-                  applicant_id_index=profile.id_number_index)
-    elif profile is not None and profile.kind == ApplicantKind.ENTERPRISE \
-            and profile.credit_code:
-        rows |= Q(applicant_kind=ApplicantKind.ENTERPRISE, credit_code=profile.credit_code)
+                  applicant_id_index=profile.id_number_index, phone=profile.mobile)
+    elif profile.kind == ApplicantKind.ENTERPRISE and profile.credit_code:
+        rows |= Q(applicant_kind=ApplicantKind.ENTERPRISE, credit_code=profile.credit_code,
+                  phone=profile.mobile)
     return rows
 
 
