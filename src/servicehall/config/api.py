@@ -166,12 +166,16 @@ def _register_routers() -> None:
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.frontdesk.api import router as frontdesk_router
+    from servicehall.online.api import router as online_router
+    from servicehall.online.api import staff_router as online_staff_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/calendar", core_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/frontdesk", frontdesk_router)
+    api.add_router("/my/applications", online_router)
+    api.add_router("/online/applications", online_staff_router)
 
 
 _register_routers()
