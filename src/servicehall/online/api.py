@@ -5,7 +5,7 @@ another's is a 404) and the pre-review at /api/v1/online/applications. Errors ar
 from datetime import datetime
 
 from django.http import FileResponse
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from servicehall.cases.choices import ApplicantKind, DeliveryMode
@@ -153,7 +153,7 @@ def _mine(request, application_id: int):
 
 
 @router.get("", response=list[ApplicationOut])
-def list_mine(request, limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)):
+def list_mine(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     _applicant(request)
     rows = selectors.applications_of(user=request.auth)
     return [_out(a) for a in rows[offset:offset + limit]]
@@ -239,7 +239,7 @@ def _staff(request) -> None:
 
 @staff_router.get("", response=list[ApplicationOut])
 def queue(request, status: ApplicationStatus = ApplicationStatus.SUBMITTED,
-          limit: int = Field(50, ge=1, le=200), offset: int = Field(0, ge=0)):
+          limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     _staff(request)
     rows = selectors.review_queue(user=request.auth, status=status)
     return [_out(a) for a in rows[offset:offset + limit]]
