@@ -72,7 +72,8 @@ class SupplementForm(RevisionForm):
             self.fields[f"m{material.pk}"] = forms.BooleanField(label=material.name,
                                                                 required=False)
             self.fields[f"p{material.pk}"] = forms.CharField(
-                label=_("What to add or correct"), max_length=300, required=False)
+                label=_("What to add or correct"), max_length=300, required=False,
+                widget=forms.TextInput(attrs={"placeholder": _("What to add or correct")}))
 
     def rows(self):
         return [(m, self[f"m{m.pk}"], self[f"p{m.pk}"]) for m in self.materials]
