@@ -12,6 +12,7 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_frontdesk_demo
+	$(PY) manage.py load_online_demo
 	@echo ""
 	@echo "ServiceHall demo hall: http://$(HOST)/  (public guide: http://$(HOST)/guide/, API docs: http://$(HOST)/api/docs)"
 	$(PY) manage.py runserver $(HOST)
