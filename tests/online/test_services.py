@@ -279,3 +279,10 @@ def test_a_pre_accepted_application_cannot_be_withdrawn(submitted, reviewer_a):
     with pytest.raises(ApplicationStateError):
         application_withdraw(application=accepted, expected_revision=accepted.revision,
                              by=accepted.applicant)
+
+
+def test_a_refused_upload_is_in_the_audit_log(draft, materials, add_file):
+    with pytest.raises(ValidationFailed):
+        add_file(draft, materials[0], data=b"<html></html>", name="a.pdf")
+    entry = AuditEntry.objects.get(action="online.upload", outcome="failure")
+    assert "file_unknown_content" in entry.message

@@ -261,3 +261,12 @@ def test_staff_queue_query_count_is_pinned(client, submitted, reviewer_a, applic
     with django_assert_max_num_queries(12):
         response = client.get("/staff/online/")
     assert len(response.context["page"]) == 13
+
+
+def test_an_oversized_upload_is_refused_without_reading_it_all(client, applicant, draft,
+                                                               materials, settings):
+    settings.ONLINE_UPLOAD_MAX_BYTES = 1024
+    client.force_login(applicant)
+    response = upload(client, draft, materials[0], data=PDF + b" " * 5000)
+    assert "超过" in client.get(response.url).content.decode()
+    assert not draft.files.exists()

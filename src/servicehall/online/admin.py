@@ -7,7 +7,7 @@ class FileInline(admin.TabularInline):
     model = ApplicationFile
     extra = 0
     can_delete = False
-    fields = ["material", "original_name", "kind", "size", "sha256", "uploaded_at"]
+    fields = ("material", "original_name", "kind", "size", "sha256", "uploaded_at")
     readonly_fields = fields
 
 

@@ -4,6 +4,7 @@ another's is a 404) and the pre-review at /api/v1/online/applications. Errors ar
 
 from datetime import datetime
 
+from django.conf import settings
 from django.http import FileResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -191,7 +192,8 @@ def upload(request, application_id: int, material_id: Form[int], file: File[Uplo
     application = _mine(request, application_id)
     saved = services.application_file_add(
         application=application, material_id=material_id, name=file.name or "",
-        content_type=file.content_type or "", data=file.read(), by=request.auth)
+        content_type=file.content_type or "",
+        data=file.read(settings.ONLINE_UPLOAD_MAX_BYTES + 1), by=request.auth)
     return Status(201, {"id": saved.pk, "material_id": saved.material_id,
                         "name": saved.original_name, "kind": saved.kind, "size": saved.size,
                         "uploaded_at": saved.uploaded_at})

@@ -37,5 +37,5 @@ class FileKind(models.TextChoices):
     PNG = "png", _("PNG image")
 
 
-FILE_CONTENT_TYPES = {FileKind.PDF: "application/pdf", FileKind.JPEG: "image/jpeg",
+FILE_CONTENT_TYPES: dict[str, str] = {FileKind.PDF: "application/pdf", FileKind.JPEG: "image/jpeg",
                       FileKind.PNG: "image/png"}

@@ -32,7 +32,9 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, delivery_options: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(DeliveryMode.choices)
-        self.fields["delivery_mode"].choices = [(m, labels[m]) for m in delivery_options]
+        field = self.fields["delivery_mode"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m, labels[m]) for m in delivery_options]
 
     @classmethod
     def initial_of(cls, application) -> dict:

@@ -1,6 +1,7 @@
 """The applicant's pages under /my/: start an application, keep the draft, upload, submit,
 withdraw, read the pre-review result and download the acceptance receipt."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -146,7 +147,8 @@ def file_upload(request, pk: int):
     try:
         services.application_file_add(
             application=application, material_id=form.cleaned_data["material"],
-            name=upload.name, content_type=upload.content_type or "", data=upload.read(),
+            name=upload.name, content_type=upload.content_type or "",
+            data=upload.read(settings.ONLINE_UPLOAD_MAX_BYTES + 1),
             by=request.user)
     except DomainError as error:
         messages.error(request, _("“{name}” was not accepted: {reason}").format(

@@ -187,7 +187,12 @@ def application_file_add(*, application: Application, material_id: int, name: st
     Refused files leave nothing behind, on disk or in the database."""
     _owned(application, by)
     _rate_checked(by)
-    kind, width, height = check_file(name=name, content_type=content_type, data=data)
+    try:
+        kind, width, height = check_file(name=name, content_type=content_type, data=data)
+    except ValidationFailed as refused:
+        audit.record_failure("online.upload", by=by, obj=application,
+                             message=f"{refused.code}: {name[:100]}")
+        raise
     stored_name = storage.save(data)
     try:
         return _record_file(application=application, material_id=material_id, name=name,
