@@ -270,3 +270,16 @@ def test_an_oversized_upload_is_refused_without_reading_it_all(client, applicant
     response = upload(client, draft, materials[0], data=PDF + b" " * 5000)
     assert "超过" in client.get(response.url).content.decode()
     assert not draft.files.exists()
+
+
+def test_the_guide_offers_apply_online_only_for_items_with_online_pre_review(
+        client, online_item, counter_item, center):
+    page = client.get(f"/guide/items/SCJG-0101/?center={center.code}").content.decode()
+    assert f"/my/apply/SCJG-0101/?center={center.code}" in page
+    assert 'id="apply-online"' not in client.get(
+        f"/guide/items/SCJG-0102/?center={center.code}").content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_first(client, online_item):
+    response = client.get("/my/apply/SCJG-0101/")
+    assert response.status_code == 302 and response.url.startswith("/login/?next=")
