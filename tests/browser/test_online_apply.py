@@ -35,6 +35,7 @@ def test_apply_online_pre_accept_and_download_the_receipt(page, chromium, live_s
     sign_in(page, "sunli", PASSWORD)
     page.goto(f"{live_server.url}/my/apply/SCJG-0101/")
     assert "食品经营许可申请书" in page.content()
+    shoot(page, "online-apply-start")
     with page.expect_navigation():
         page.click("#start")
     assert "草稿" in page.locator("#status").inner_text()
@@ -46,6 +47,8 @@ def test_apply_online_pre_accept_and_download_the_receipt(page, chromium, live_s
     assert "草稿已保存" in page.locator(".messages").inner_text()
     url = page.url
     page.goto(f"{live_server.url}/my/applications/")  # leave and come back
+    assert "食品经营许可" in page.locator("table").inner_text()
+    shoot(page, "online-my-applications")
     page.goto(url)
     assert page.input_value("textarea[name=remarks]") == "请电子送达"
     assert page.is_checked("input[name=delivery_mode][value=online]")
