@@ -13,6 +13,7 @@ demo: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_frontdesk_demo
 	$(PY) manage.py load_portal_demo
+	$(PY) manage.py load_online_demo
 	@echo ""
 	@echo "ServiceHall demo hall: http://$(HOST)/  (public guide: http://$(HOST)/guide/, online hall: http://$(HOST)/my/, API docs: http://$(HOST)/api/docs)"
 	$(PY) manage.py runserver $(HOST)

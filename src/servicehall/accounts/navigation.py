@@ -21,6 +21,7 @@ ENTRIES: list[NavEntry] = [
     NavEntry(_("My desk"), "accounts:home", "accounts.use_staff_site", "⌂"),
     NavEntry(_("Case queue"), "cases:queue", "accounts.use_staff_site", "☷"),
     NavEntry(_("New intake"), "cases:intake", "cases.intake", "✚"),
+    NavEntry(_("Online pre-review"), "online_staff:queue", "online.view_queue", "⇩"),
     NavEntry(_("Service catalog"), "catalog:staff_items", "catalog.browse_staff_catalog", "☰"),
     NavEntry(_("Departments and windows"), "catalog:staff_departments",
              "catalog.browse_staff_catalog", "▦"),

@@ -166,6 +166,8 @@ def _register_routers() -> None:
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.frontdesk.api import router as frontdesk_router
+    from servicehall.online.api import router as online_router
+    from servicehall.online.api import staff_router as online_staff_router
     from servicehall.portal.api import router as portal_router
     from servicehall.stats.api import router as stats_router
     from servicehall.supervision.api import router as supervision_router
@@ -178,6 +180,8 @@ def _register_routers() -> None:
     api.add_router("/stats", stats_router)
     api.add_router("/supervision", supervision_router)
     api.add_router("/my", portal_router)
+    api.add_router("/my/applications", online_router)
+    api.add_router("/online/applications", online_staff_router)
 
 
 _register_routers()

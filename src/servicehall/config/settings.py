@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "servicehall.stats",
     "servicehall.supervision",
     "servicehall.portal",
+    "servicehall.online",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,14 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "files")))
 MEDIA_URL = "/files/"
 CATALOG_IMPORT_MAX_BYTES = env.int("CATALOG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 FORM_FILE_MAX_BYTES = env.int("FORM_FILE_MAX_BYTES", default=10 * 1024 * 1024)
+# Files applicants upload with online applications: a private directory, never under
+# MEDIA_URL or static, read back only through views that check the owner or the staff scope.
+ONLINE_PRIVATE_DIR = Path(env.str("ONLINE_PRIVATE_DIR", default=str(VAR_DIR / "private")))
+ONLINE_UPLOAD_MAX_BYTES = env.int("ONLINE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+ONLINE_UPLOAD_MAX_PIXELS = env.int("ONLINE_UPLOAD_MAX_PIXELS", default=40_000_000)
+ONLINE_FILES_PER_MATERIAL = env.int("ONLINE_FILES_PER_MATERIAL", default=10)
+ONLINE_UPLOADS_PER_WINDOW = env.int("ONLINE_UPLOADS_PER_WINDOW", default=30)
+ONLINE_UPLOAD_WINDOW_SECONDS = env.int("ONLINE_UPLOAD_WINDOW_SECONDS", default=600)
 
 # --- Outbox: messages to applicants, sent by `manage.py outbox_send` -------------------
 # The sender is a dotted path to a class with `send(message)`; "console" and "file" name the

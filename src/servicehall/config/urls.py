@@ -22,7 +22,9 @@ urlpatterns = [
     path("hall/", include("servicehall.frontdesk.urls_public")),
     path("staff/stats/", include("servicehall.stats.urls")),
     path("staff/supervision/", include("servicehall.supervision.urls")),
+    path("staff/online/", include("servicehall.online.urls_staff")),
     path("staff/", include("servicehall.core.urls")),
+    path("my/", include("servicehall.online.urls")),
     path("", include("servicehall.accounts.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]
