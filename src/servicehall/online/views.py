@@ -41,7 +41,8 @@ def my_applications(request):
     _applicant_only(request)
     page = Paginator(selectors.applications_of(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    return render(request, "online/my_list.html", {"page": page, "colours": STATUS_COLOURS})
+    return render(request, "online/my_list.html", {"page": page, "colours": STATUS_COLOURS,
+                                                   "center": default_center()})
 
 
 def _item_for(request, code: str) -> ServiceItem:
@@ -67,7 +68,8 @@ def apply_start(request, code: str):
     drafts = selectors.applications_of(user=request.user).filter(
         item=item, status__in=EDITABLE)
     return render(request, "online/apply_start.html", {
-        "item": item, "version": version, "materials": version.materials.all(),
+        "center": item.center, "item": item, "version": version,
+        "materials": version.materials.all(),
         "online": accepts_online(version.online_depth), "drafts": drafts,
         "options": delivery_options(max_visits=version.max_visits,
                                     delivery_modes=list(version.delivery_modes))})
@@ -98,7 +100,8 @@ def application_page(request, pk: int):
             return result
         status = 400
     return render(request, "online/application.html", {
-        "application": application, "form": form, "editable": editable,
+        "center": application.item.center, "application": application, "form": form,
+        "editable": editable,
         "materials": selectors.materials_with_files(application),
         "upload_form": UploadForm(), "colours": STATUS_COLOURS,
         "withdrawable": application.status in WITHDRAWABLE,
