@@ -18,6 +18,7 @@ from .models import (
     Theme,
     Window,
 )
+from .search.index import item_index
 from .selectors import item_elements
 
 
@@ -59,7 +60,7 @@ def _write_version(*, item: ServiceItem, number: int, elements: ItemElements, th
             "legal_limit", "legal_limit_unit", "promised_limit", "promised_limit_unit",
             "legal_basis", "conditions", "max_visits", "online_depth", "is_bookable",
             "silent_consent",
-            "delivery_modes", "consultation_phone", "complaint_phone")})
+            "delivery_modes", "consultation_phone", "complaint_phone", "keywords")})
     version.themes.set(themes)
     version.joint_departments.set(joints)
     Material.objects.bulk_create(
@@ -93,6 +94,7 @@ def item_create(*, department: Department, code: str, elements: ItemElements, by
                              joints=joints, by=by, change_note=change_note or "新建事项")
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
+    item_index(item=item)
     audit.record("catalog.item_created", obj=item, by=by,
                  changes=audit.diff({}, elements.as_dict()))
     return item
@@ -123,6 +125,7 @@ def item_update(*, item: ServiceItem, elements: ItemElements, by,
         item.save(update_fields=["current_version", "updated_at"])
     except IntegrityError as clash:  # two writers computed the same number without the lock
         raise Conflict() from clash
+    item_index(item=item)
     audit.record("catalog.item_updated", obj=item, by=by,
                  changes=audit.diff(before.as_dict(), elements.as_dict()))
     return item
@@ -135,6 +138,7 @@ def item_set_published(*, item: ServiceItem, published: bool, by) -> ServiceItem
     if item.is_active != published:
         item.is_active = published
         item.save(update_fields=["is_active", "updated_at"])
+        item_index(item=item)
         audit.record("catalog.item_published" if published else "catalog.item_withdrawn",
                      obj=item, by=by, changes={"is_active": [not published, published]})
     return item
@@ -166,7 +170,6 @@ def theme_ensure(*, center: Center, name: str, audience: str, sort_order: int = 
     if created:
         audit.record("catalog.theme_created", obj=theme, by=by)
     return theme
-
 
 
 @audited_service("catalog.window_save")
