@@ -16,6 +16,7 @@ from .models import (
     ProcessStep,
     ServiceItem,
     Theme,
+    Synonym,
     Window,
 )
 from .search.index import item_index
@@ -170,6 +171,29 @@ def theme_ensure(*, center: Center, name: str, audience: str, sort_order: int = 
     if created:
         audit.record("catalog.theme_created", obj=theme, by=by)
     return theme
+
+
+@audited_service("catalog.synonym_save")
+def synonym_save(*, center: Center, phrase: str, terms: list[str], by) -> Synonym:
+    """Set what a colloquial phrase stands for in the center's search (create or replace)."""
+    require_perm(by, "catalog.change_department", center)
+    phrase, terms = phrase.strip(), [t.strip() for t in terms if t.strip()]
+    errors = {}
+    if not phrase or len(phrase) > 40:
+        errors["phrase"] = [_("The phrase is 1 to 40 characters.")]
+    if not terms or len("、".join(terms)) > 200:
+        errors["terms"] = [_("Give 1 to 200 characters of catalog terms.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    synonym = Synonym.objects.select_for_update().filter(center=center, phrase=phrase).first()
+    before = audit.snapshot(synonym) if synonym else {}
+    synonym = synonym or Synonym(center=center, phrase=phrase)
+    synonym.terms = "、".join(terms)
+    synonym.save()
+    changes = audit.diff(before, audit.snapshot(synonym))
+    if changes:
+        audit.record("catalog.synonym_saved", obj=synonym, by=by, changes=changes)
+    return synonym
 
 
 @audited_service("catalog.window_save")

@@ -31,6 +31,7 @@ class Hit:
 class Results:
     query: text.Query
     hits: list[Hit]
+    relaxed: bool = False  # nothing matched as typed; these match parts of the words
 
 
 def synonyms_for(*, center: Center) -> list[tuple[str, list[str]]]:
@@ -38,18 +39,27 @@ def synonyms_for(*, center: Center) -> list[tuple[str, list[str]]]:
 
 
 def _rank(match: engines.Match, words: list[str]) -> tuple:
+    """Name matches first, then keyword matches, then the rest; more matched words first.
+    Among name matches the shorter (closer) name, then catalog order (新办 before 变更);
+    elsewhere the engine's score."""
     name_hits, keyword_hits = text.hits(match.name, words), text.hits(match.keywords, words)
     tier = 0 if name_hits else 1 if keyword_hits else 2
-    return (tier, -name_hits, -keyword_hits, match.score, match.item_id)
+    closeness = (len(match.name), 0.0) if tier == 0 else (0, match.score)
+    return (tier, -name_hits, -keyword_hits, *closeness, match.item_id)
 
 
 def items_search(*, center: Center, q: str, items: QuerySet[ServiceItem]) -> Results:
     """The published `items` (the guide's filters already applied) matching `q`, widened by
     the center's synonyms: items whose name matches first, then by a keyword, then by a
     material or condition; within each, more matched words first, then the engine's score.
-    Three queries: synonyms, the engine, and the check that every hit is still published."""
+    Three queries (four when nothing matched as typed and the bigram fallback runs):
+    synonyms, the engine, and the check that every hit is still published."""
     query = text.parse_query(q, synonyms_for(center=center))
     found = engines.matches(center_id=center.pk, query=query)
+    relaxed = False
+    if not found and (fallback := text.relaxed(query)):
+        query, relaxed = fallback, True
+        found = engines.matches(center_id=center.pk, query=query)
     if not found:
         return Results(query, [])
     shown = set(items.filter(pk__in=[m.item_id for m in found]).values_list("pk", flat=True))
@@ -60,7 +70,7 @@ def items_search(*, center: Center, q: str, items: QuerySet[ServiceItem]) -> Res
         hits.append(Hit(item_id=match.item_id, name=match.name, tier=tier,
                         keywords=match.keywords.split(),
                         snippet=text.snippet(match.body, words) if tier == 2 else ""))
-    return Results(query, hits)
+    return Results(query, hits, relaxed=relaxed)
 
 
 def attach_items(hits: list[Hit], items: QuerySet[ServiceItem]) -> list[Hit]:

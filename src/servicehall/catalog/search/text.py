@@ -27,6 +27,8 @@ _RUN = re.compile(f"[{_CJK}]+|[0-9a-z]+")
 _IS_CJK = re.compile(f"[{_CJK}]")
 MAX_QUERY_TERMS = 8
 MAX_TERM_LENGTH = 30
+# Words of a question, not of a service name: they split a query (我想开个饭店 → 开个饭店).
+FILLERS = re.compile("我想|我要|想要|怎么|如何|怎样|哪里|在哪|需要|什么|可以|请问")
 
 
 def normalize(text: str) -> str:
@@ -119,7 +121,7 @@ class Query:
 
 
 def _terms(text: str) -> tuple[Term, ...]:
-    words = list(dict.fromkeys(run[:MAX_TERM_LENGTH] for run in runs(text)))
+    words = list(dict.fromkeys(run[:MAX_TERM_LENGTH] for run in runs(FILLERS.sub(" ", text))))
     return tuple(Term(w) for w in words[:MAX_QUERY_TERMS])
 
 
@@ -142,6 +144,15 @@ def parse_query(text: str, synonyms: Iterable[tuple[str, Iterable[str]]] = ()) -
                 seen.add(terms)
                 query.alternatives.append(Alternative(terms, via=phrase))
     return query
+
+
+def relaxed(query: Query) -> Query:
+    """The fallback when nothing matches the words as typed: any bigram of the query's longer
+    Chinese words (开个饭店 → 开个, 个饭, 饭店), ranked by how many of them match."""
+    bigrams = [b for a in query.alternatives[:1] for t in a.terms if len(t.text) >= 3
+               and is_cjk(t.text) for b in t.bigrams]
+    return Query(text=query.text,
+                 alternatives=[Alternative((Term(b),)) for b in dict.fromkeys(bigrams)])
 
 
 def hits(text: str, words: Iterable[str]) -> int:
