@@ -15,8 +15,8 @@ from .models import (
     Material,
     ProcessStep,
     ServiceItem,
-    Theme,
     Synonym,
+    Theme,
     Window,
 )
 from .search.index import item_index
