@@ -62,7 +62,7 @@ def test_search_page_marks_matches_and_says_which_synonym_was_used(client, guide
     html = response.content.decode()
     assert [h.item.code for h in response.context["page"]][0] == "SCJG-0001"
     assert "<mark>食品经营许可</mark>(<mark>餐饮服务</mark>)(新办)" in html
-    assert "按“开饭店”同时查找了“食品经营许可”" in html
+    assert "按“开饭店”同时查找了“食品经营许可、餐饮服务”" in html
 
 
 def test_search_page_explains_a_match_in_the_materials(client, guide):

@@ -24,6 +24,7 @@ def test_a_colloquial_phrase_inside_the_query_adds_each_catalog_term_as_an_alter
     assert [[t.text for t in a.terms] for a in query.alternatives] == [
         ["开饭店"], ["食品经营许可"], ["餐饮服务"]]
     assert query.synonyms_used == [("开饭店", "食品经营许可"), ("开饭店", "餐饮服务")]
+    assert query.synonym_groups == [("开饭店", "食品经营许可、餐饮服务")]
     assert query.words == ["食品经营许可", "餐饮服务", "开饭店"]
 
 

@@ -134,9 +134,10 @@ def themes_for_guide(*, center: Center) -> QuerySet[Theme]:
 
 
 def themes_with_counts(*, center: Center) -> QuerySet[Theme]:
-    """The themes with how many published items (current versions only) each gathers."""
+    """The themes with how many published items (current versions only) each gathers,
+    enterprise themes first, then those for individuals."""
     published = Q(item_versions__current_for__is_active=True)
-    return (themes_for_guide(center=center)
+    return (themes_for_guide(center=center).order_by("audience", "sort_order", "name")
             .annotate(item_count=Count("item_versions", filter=published, distinct=True)))
 
 

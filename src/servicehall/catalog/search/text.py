@@ -103,6 +103,14 @@ class Query:
         """(colloquial phrase, catalog term) pairs that widened the query, for the page."""
         return [(a.via, " ".join(t.text for t in a.terms)) for a in self.alternatives if a.via]
 
+    @property
+    def synonym_groups(self) -> list[tuple[str, str]]:
+        """(phrase, its terms joined by 、), one per colloquial phrase used."""
+        groups: dict[str, list[str]] = {}
+        for phrase, term in self.synonyms_used:
+            groups.setdefault(phrase, []).append(term)
+        return [(phrase, "、".join(terms)) for phrase, terms in groups.items()]
+
     def fts5(self) -> str:
         """The FTS5 MATCH expression."""
         def term(t: Term) -> str:
