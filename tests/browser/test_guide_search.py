@@ -40,7 +40,8 @@ def test_a_colloquial_phrase_finds_the_food_licence(page, live_server, guide, sh
     first = page.locator(".item-list li").first
     assert "食品经营许可(餐饮服务)(新办)" in first.inner_text()
     assert first.locator("mark").first.inner_text() == "食品经营许可"
-    assert "已按“开饭店”同时查找了“食品经营许可、餐饮服务”" in page.locator(".synonyms").inner_text()
+    synonyms = page.locator(".synonyms").inner_text()
+    assert "已按“开饭店”同时查找了“食品经营许可、餐饮服务”" in synonyms
     shoot(page, "guide-search-results")
     first.get_by_role("link").click()
     page.wait_for_url("**/guide/items/SCJG-0001/*")
