@@ -173,3 +173,14 @@ def test_synonyms_are_checked_and_replaced(catalog, business_section):
                                     by=business_section)
     assert synonym.term_list == ["企业名称预先核准"]
     assert catalog.search_synonyms.count() == 3
+
+
+def test_a_synonym_added_in_the_admin_is_used_at_once_and_audited(admin_client, catalog):
+    from servicehall.core.models import AuditEntry
+
+    assert item_codes(catalog, "宝宝报到") == []
+    response = admin_client.post("/admin/catalog/synonym/add/", {
+        "center": catalog.pk, "phrase": "宝宝报到", "terms": "出生登记"})
+    assert response.status_code == 302
+    assert item_codes(catalog, "我要宝宝报到") == ["GAJ-0001"]
+    assert AuditEntry.objects.filter(action="catalog.synonym_created").exists()
