@@ -22,9 +22,11 @@ def hall(center, department_a, department_b, make_item, reviewer_a):
 def test_guide_list_shows_items_and_filters_by_department(page, live_server, hall, shoot):
     page.goto(f"{live_server.url}/guide/")
     assert page.locator("h1").inner_text() == "查找办事事项"
+    page.get_by_role("link", name="全部事项(按部门排列)").click()
     assert page.locator(".item-list li").count() == 3
-    page.get_by_role("link", name="市场监管局").click()
-    page.wait_for_url("**department=*")
+    page.goto(f"{live_server.url}/guide/")
+    page.locator(".department-grid").get_by_role("link", name="市场监管局").click()
+    page.wait_for_url("**/guide/departments/SCJG/*")
     assert page.locator(".item-list li").count() == 2
     page.fill("input[type=search]", "特种设备")
     page.keyboard.press("Enter")
@@ -34,7 +36,7 @@ def test_guide_list_shows_items_and_filters_by_department(page, live_server, hal
 
 
 def test_item_page_shows_materials_flow_and_due_date(page, live_server, hall, shoot):
-    page.goto(f"{live_server.url}/guide/")
+    page.goto(f"{live_server.url}/guide/?all=1")
     page.get_by_role("link", name="食品经营许可(新办)").click()
     assert page.locator("h1").inner_text() == "食品经营许可(新办)"
     assert page.locator("table tbody tr").count() == 3

@@ -9,6 +9,7 @@ from .models import (
     Material,
     ProcessStep,
     ServiceItem,
+    Synonym,
     Theme,
     Window,
 )
@@ -90,3 +91,12 @@ class ServiceItemAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(AuditedModelAdmin):
+    """The search's synonym table: a colloquial phrase and the catalog terms it stands for."""
+
+    list_display = ["phrase", "terms", "center"]
+    list_filter = ["center"]
+    search_fields = ["phrase", "terms"]

@@ -2,18 +2,22 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from servicehall.core.calendar import calendar_for
-from servicehall.core.errors import NotFound
+from servicehall.core.errors import NotFound, ValidationFailed
 from servicehall.core.models import Center
 
 from . import selectors, services
 from .choices import HandlingVariant, ItemKind, LimitUnit, ProcessingType
 from .elements import FeeSpec, ItemElements, MaterialSpec, StepSpec
+from .search import query as search
 
 router = Router(tags=["catalog"])
+guide_router = Router(tags=["guide"])
 
 
 class MaterialIO(Schema):
@@ -61,6 +65,7 @@ class ElementsIO(Schema):
     complaint_phone: str = ""
     theme_names: list[str] = []
     joint_department_codes: list[str] = []
+    keywords: list[str] = []
     materials: list[MaterialIO]
     fees: list[FeeIO] = []
     steps: list[StepIO] = []
@@ -224,3 +229,53 @@ def guide_items(request, center: str, q: str = "", limit: int = Query(50, ge=1, 
                        "promised_limit_unit": v.promised_limit_unit,
                        "due_if_accepted_today": due})
     return result
+
+
+class SearchHit(Schema):
+    code: str
+    name: str
+    department: str
+    matched_in: str = Field(..., description="name, keyword or body (materials, conditions)")
+    snippet: str = Field("", description="where a material or condition matched")
+    processing_type: str
+    promised_limit: int
+    promised_limit_unit: str
+    url: str
+
+
+class SynonymUsed(Schema):
+    phrase: str
+    term: str
+
+
+class SearchOut(Schema):
+    query: str
+    synonyms: list[SynonymUsed]
+    count: int
+    results: list[SearchHit]
+
+
+@guide_router.get("/search", response=SearchOut, auth=None,
+                  summary="Search the public guide (Chinese full text, synonyms)")
+def guide_search(request, q: str = Query(..., max_length=100), center: str = "",
+                 limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+
+    if not q.strip():
+        raise ValidationFailed(fields={"q": [_("Type what you are looking for.")]})
+    the_center = (get_object_or_404(Center, code=center, is_active=True) if center
+                  else selectors.default_center())
+    if the_center is None:
+        raise NotFound()
+    items = selectors.published_items(center=the_center)
+    results = search.items_search(center=the_center, q=q, items=items)
+    hits = search.attach_items(results.hits[offset:offset + limit], items)
+    return {"query": q, "count": len(results.hits),
+            "synonyms": [{"phrase": p, "term": t} for p, t in results.query.synonyms_used],
+            "results": [{
+                "code": h.item.code, "name": h.name, "department": h.item.department.short_name,
+                "matched_in": h.matched_in, "snippet": h.snippet,
+                "processing_type": h.item.current_version.processing_type,
+                "promised_limit": h.item.current_version.promised_limit,
+                "promised_limit_unit": h.item.current_version.promised_limit_unit,
+                "url": f"{reverse('guide:item', args=[h.item.code])}?center={the_center.code}",
+            } for h in hits]}

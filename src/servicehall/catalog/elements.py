@@ -74,6 +74,7 @@ class ItemElements:
     complaint_phone: str = ""
     theme_names: list[str] = field(default_factory=list)
     joint_department_codes: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
     materials: list[MaterialSpec] = field(default_factory=list)
     fees: list[FeeSpec] = field(default_factory=list)
     steps: list[StepSpec] = field(default_factory=list)
@@ -151,6 +152,21 @@ def _step_errors(el: ItemElements) -> list[str]:
     return errors
 
 
+MAX_KEYWORDS = 20
+MAX_KEYWORD_LENGTH = 20
+
+
+def _keyword_errors(el: ItemElements) -> list[str]:
+    errors = []
+    if len(el.keywords) > MAX_KEYWORDS:
+        errors.append(_("At most {n} keywords.").format(n=MAX_KEYWORDS))
+    for word in el.keywords:
+        if not word.strip() or len(word) > MAX_KEYWORD_LENGTH:
+            errors.append(_("Keyword “{word}”: 1 to {n} characters.").format(
+                word=word, n=MAX_KEYWORD_LENGTH))
+    return errors
+
+
 def check_elements(el: ItemElements) -> dict[str, list[str]]:
     """Every rule an item's elements must meet, as {field: [messages]}; empty when valid."""
     errors: dict[str, list[str]] = {}
@@ -179,6 +195,7 @@ def check_elements(el: ItemElements) -> dict[str, list[str]]:
         add("delivery_modes", _choice_error(mode, DeliveryMode))
     if el.processing_type == ProcessingType.JOINT and not el.joint_department_codes:
         add("joint_department_codes", [_("A joint item names at least one co-department.")])
+    add("keywords", _keyword_errors(el))
     add("materials", _material_errors(el))
     add("steps", _step_errors(el))
     for index, fee in enumerate(el.fees, start=1):

@@ -268,6 +268,7 @@ ITEMS = Sheet("事项", (
     Column("主题", "theme_names", Listing(sort=True)),
     Column("联办部门", "joint_department_codes", Listing(sort=True)),
     Column("逾期默认", "silent_consent", YesNo(default=False)),
+    Column("关键词", "keywords", Listing()),
 ))
 
 MATERIALS = Sheet("材料", (

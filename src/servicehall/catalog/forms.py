@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -15,6 +16,17 @@ from .choices import (
     ProcessingType,
 )
 from .elements import FeeSpec, ItemElements, MaterialSpec, StepSpec
+
+
+class KeywordsField(forms.CharField):
+    """Words separated by 、 , ; or new lines, shown joined by 、; kept in order, no repeats."""
+
+    def prepare_value(self, value):
+        return "、".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value) -> list[str]:
+        words = [w.strip() for w in re.split(r"[、,，;；\n]+", super().to_python(value) or "")]
+        return list(dict.fromkeys(w for w in words if w))
 
 
 class ItemElementsForm(forms.Form):
@@ -53,6 +65,10 @@ class ItemElementsForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
     joint_department_codes = forms.MultipleChoiceField(label=_("Joint departments"),
                                                        required=False)
+    keywords = KeywordsField(
+        label=_("Search keywords"), required=False, max_length=500,
+        help_text=_("Everyday words applicants use for this service, separated by 、 "
+                    "(e.g. 饭店、餐馆、小吃店); the guide's search finds the item by them."))
 
     def __init__(self, *args, themes=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)

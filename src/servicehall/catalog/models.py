@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -178,6 +180,10 @@ class ItemVersion(models.Model):
                     "decision (逾期默认)."))
     charges_fee = models.BooleanField(_("charges a fee"), default=False)
     delivery_modes = models.JSONField(_("delivery modes"), default=list)
+    keywords = models.JSONField(
+        _("search keywords"), default=list, blank=True,
+        help_text=_("Words applicants use for this service (饭店, 餐馆 …); the guide's search "
+                    "finds the item by them."))
     consultation_phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
     complaint_phone = models.CharField(_("complaint phone"), max_length=40, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
@@ -279,6 +285,65 @@ class ProcessStep(models.Model):
         verbose_name = _("process step")
         verbose_name_plural = _("process steps")
         ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Synonym(models.Model):
+    """A colloquial phrase applicants type and the catalog terms it stands for, center-wide:
+    开饭店 → 食品经营许可、餐饮服务. A query containing the phrase is widened by each term."""
+
+    center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.PROTECT,
+                               related_name="search_synonyms")
+    phrase = models.CharField(_("colloquial phrase"), max_length=40)
+    terms = models.CharField(
+        _("catalog terms"), max_length=200,
+        help_text=_("Words of the catalog the phrase stands for, separated by 、 or commas; "
+                    "words in one term separated by a space must all match."))
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["center", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "phrase"], name="synonym_phrase_unique",
+                                    violation_error_message=_("This phrase already has synonyms "
+                                                              "in the center.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.terms}"
+
+    @property
+    def term_list(self) -> list[str]:
+        return [t.strip() for t in re.split(r"[、,，;；\n]+", self.terms) if t.strip()]
+
+
+class SearchEntry(models.Model):
+    """What the guide's search indexes for one published item: its current version's name,
+    keywords, and materials and conditions, raw (for snippets) and as bigram tokens (see
+    search/text.py). Written by search.index whenever a version is published or the item is
+    withdrawn; the engine's own index over the token columns is kept by the database: an FTS5
+    table with triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+    (migration 0003)."""
+
+    item = models.OneToOneField(ServiceItem, verbose_name=_("service item"), primary_key=True,
+                                on_delete=models.CASCADE, related_name="search_entry")
+    center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.CASCADE,
+                               related_name="+")
+    version = models.ForeignKey(ItemVersion, verbose_name=_("version"), on_delete=models.CASCADE,
+                                related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    keywords = models.TextField(_("search keywords"), blank=True)
+    body = models.TextField(_("materials and conditions"), blank=True)
+    name_tokens = models.TextField(blank=True)
+    keyword_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
 
     def __str__(self) -> str:
         return self.name

@@ -103,6 +103,7 @@ def item_elements(version: ItemVersion) -> ItemElements:
         consultation_phone=version.consultation_phone, complaint_phone=version.complaint_phone,
         theme_names=sorted(theme.name for theme in version.themes.all()),
         joint_department_codes=sorted(d.code for d in version.joint_departments.all()),
+        keywords=list(version.keywords),
         materials=[MaterialSpec(
             name=m.name, is_required=m.is_required, is_key=m.is_key, form=m.form,
             copies=m.copies, medium=m.medium, source=m.source, notes=m.notes,
@@ -130,6 +131,22 @@ def departments_for_staff(*, user) -> QuerySet[Department]:
 
 def themes_for_guide(*, center: Center) -> QuerySet[Theme]:
     return Theme.objects.filter(center=center).order_by("sort_order", "name")
+
+
+def themes_with_counts(*, center: Center) -> QuerySet[Theme]:
+    """The themes with how many published items (current versions only) each gathers,
+    enterprise themes first, then those for individuals."""
+    published = Q(item_versions__current_for__is_active=True)
+    return (themes_for_guide(center=center).order_by("audience", "sort_order", "name")
+            .annotate(item_count=Count("item_versions", filter=published, distinct=True)))
+
+
+def example_phrases(*, center: Center, limit: int = 8) -> list[str]:
+    """A few colloquial phrases the search understands, offered as examples."""
+    from .models import Synonym
+
+    return list(Synonym.objects.filter(center=center).order_by("pk")
+                .values_list("phrase", flat=True)[:limit])
 
 
 def windows_for_staff(*, user) -> QuerySet[Window]:

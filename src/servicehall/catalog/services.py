@@ -15,9 +15,11 @@ from .models import (
     Material,
     ProcessStep,
     ServiceItem,
+    Synonym,
     Theme,
     Window,
 )
+from .search.index import item_index
 from .selectors import item_elements
 
 
@@ -59,7 +61,7 @@ def _write_version(*, item: ServiceItem, number: int, elements: ItemElements, th
             "legal_limit", "legal_limit_unit", "promised_limit", "promised_limit_unit",
             "legal_basis", "conditions", "max_visits", "online_depth", "is_bookable",
             "silent_consent",
-            "delivery_modes", "consultation_phone", "complaint_phone")})
+            "delivery_modes", "consultation_phone", "complaint_phone", "keywords")})
     version.themes.set(themes)
     version.joint_departments.set(joints)
     Material.objects.bulk_create(
@@ -93,6 +95,7 @@ def item_create(*, department: Department, code: str, elements: ItemElements, by
                              joints=joints, by=by, change_note=change_note or "新建事项")
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
+    item_index(item=item)
     audit.record("catalog.item_created", obj=item, by=by,
                  changes=audit.diff({}, elements.as_dict()))
     return item
@@ -123,6 +126,7 @@ def item_update(*, item: ServiceItem, elements: ItemElements, by,
         item.save(update_fields=["current_version", "updated_at"])
     except IntegrityError as clash:  # two writers computed the same number without the lock
         raise Conflict() from clash
+    item_index(item=item)
     audit.record("catalog.item_updated", obj=item, by=by,
                  changes=audit.diff(before.as_dict(), elements.as_dict()))
     return item
@@ -135,6 +139,7 @@ def item_set_published(*, item: ServiceItem, published: bool, by) -> ServiceItem
     if item.is_active != published:
         item.is_active = published
         item.save(update_fields=["is_active", "updated_at"])
+        item_index(item=item)
         audit.record("catalog.item_published" if published else "catalog.item_withdrawn",
                      obj=item, by=by, changes={"is_active": [not published, published]})
     return item
@@ -167,6 +172,28 @@ def theme_ensure(*, center: Center, name: str, audience: str, sort_order: int = 
         audit.record("catalog.theme_created", obj=theme, by=by)
     return theme
 
+
+@audited_service("catalog.synonym_save")
+def synonym_save(*, center: Center, phrase: str, terms: list[str], by) -> Synonym:
+    """Set what a colloquial phrase stands for in the center's search (create or replace)."""
+    require_perm(by, "catalog.change_department", center)
+    phrase, terms = phrase.strip(), [t.strip() for t in terms if t.strip()]
+    errors = {}
+    if not phrase or len(phrase) > 40:
+        errors["phrase"] = [_("The phrase is 1 to 40 characters.")]
+    if not terms or len("、".join(terms)) > 200:
+        errors["terms"] = [_("Give 1 to 200 characters of catalog terms.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    synonym = Synonym.objects.select_for_update().filter(center=center, phrase=phrase).first()
+    before = audit.snapshot(synonym) if synonym else {}
+    synonym = synonym or Synonym(center=center, phrase=phrase)
+    synonym.terms = "、".join(terms)
+    synonym.save()
+    changes = audit.diff(before, audit.snapshot(synonym))
+    if changes:
+        audit.record("catalog.synonym_saved", obj=synonym, by=by, changes=changes)
+    return synonym
 
 
 @audited_service("catalog.window_save")

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,7 +23,8 @@ from .forms import (
     StepFormSet,
     elements_from_forms,
 )
-from .models import Material
+from .models import Department, Material, Theme
+from .search import query as search
 
 PAGE_SIZE = 30
 
@@ -40,20 +42,70 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+MAX_QUERY_LENGTH = 100
+
+
 def guide_index(request):
+    """The guide's home: search, themes and departments. The old list parameters
+    (?q=, ?theme=, ?department=) still give the list."""
     center = _public_center(request)
-    query = request.GET.get("q", "").strip()
-    department_id = _int_or_none(request.GET.get("department"))
-    theme_id = _int_or_none(request.GET.get("theme"))
-    items = selectors.published_items(center=center, query=query, department_id=department_id,
-                                      theme_id=theme_id)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "catalog/guide_index.html", {
-        "center": center, "page": page, "query": query,
+    if any(request.GET.get(name) for name in ("q", "theme", "department", "all")):
+        return _guide_list(request, center,
+                           theme_id=_int_or_none(request.GET.get("theme")),
+                           department_id=_int_or_none(request.GET.get("department")))
+    return render(request, "catalog/guide_home.html", {
+        "center": center, "centers": Center.objects.filter(is_active=True).order_by("code"),
+        "themes": selectors.themes_with_counts(center=center),
         "departments": selectors.departments_for_guide(center=center),
+        "examples": selectors.example_phrases(center=center),
+    })
+
+
+def guide_search(request):
+    center = _public_center(request)
+    if not request.GET.get("q", "").strip():
+        return redirect(f"{reverse('guide:index')}?center={center.code}")
+    return _guide_list(request, center)
+
+
+def guide_theme(request, theme_id: int):
+    center = _public_center(request)
+    theme = get_object_or_404(Theme, pk=theme_id, center=center)
+    return _guide_list(request, center, theme_id=theme.pk, heading=theme.name)
+
+
+def guide_department(request, code: str):
+    center = _public_center(request)
+    department = get_object_or_404(Department, center=center, code=code, is_active=True)
+    return _guide_list(request, center, department_id=department.pk,
+                       heading=department.short_name, department=department)
+
+
+def _guide_list(request, center, *, theme_id=None, department_id=None, heading="",
+                department=None):
+    """Browse (a theme, a department, everything) or search within that browse."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    items = selectors.published_items(center=center, department_id=department_id,
+                                      theme_id=theme_id)
+    results = None
+    if query:
+        results = search.items_search(center=center, q=query, items=items)
+        page = Paginator(results.hits, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = search.attach_items(list(page.object_list), items)
+    else:
+        page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = [search.Hit(item_id=i.pk, name=i.current_version.name, tier=0,
+                                       item=i) for i in page.object_list]
+    return render(request, "catalog/guide_list.html", {
+        "center": center, "page": page, "query": query, "results": results,
+        "words": results.query.words if results else [],
+        "heading": heading, "department": department,
+        "form_action": request.path if theme_id or department_id else "",
+        "theme_id": theme_id, "department_id": department_id,
         "themes": selectors.themes_for_guide(center=center),
-        "department_id": department_id, "theme_id": theme_id,
         "centers": Center.objects.filter(is_active=True).order_by("code"),
+        "examples": selectors.example_phrases(center=center) if results is not None
+        and not results.hits else [],
     })
 
 

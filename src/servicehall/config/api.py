@@ -163,6 +163,7 @@ def on_unexpected(request, exc):
 def _register_routers() -> None:
     from servicehall.accounts.api import router as accounts_router
     from servicehall.cases.api import router as cases_router
+    from servicehall.catalog.api import guide_router
     from servicehall.catalog.api import router as catalog_router
     from servicehall.core.api import router as core_router
     from servicehall.frontdesk.api import router as frontdesk_router
@@ -182,6 +183,7 @@ def _register_routers() -> None:
     api.add_router("/my", portal_router)
     api.add_router("/my/applications", online_router)
     api.add_router("/online/applications", online_staff_router)
+    api.add_router("/guide", guide_router)
 
 
 _register_routers()

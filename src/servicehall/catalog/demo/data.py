@@ -978,6 +978,11 @@ def _gaj() -> list[dict]:
                         (cond, "申请人无违法犯罪记录"),
                         [_app("户口迁入申请表"), proof, _g("户口簿或户籍证明"), _idc()],
                         sub=sub, visits=2, themes=("户籍办理",)))
+    items.append(PS("出生登记", None, 0, N, "《中华人民共和国户口登记条例》第七条",
+                    ("婴儿出生后一个月以内申报", "父母一方具有本市户籍"),
+                    [_app("出生登记申请表"), _k("出生医学证明"), _g("父母户口簿", form="original"),
+                     _oc("父母居民身份证"), _opt("结婚证")],
+                    themes=("户籍办理", "医疗卫生"), online=3))
     return items
 
 

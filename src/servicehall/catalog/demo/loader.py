@@ -22,7 +22,7 @@ from servicehall.core.services import center_create
 from .. import services
 from ..elements import FeeSpec, ItemElements, MaterialSpec, StepSpec
 from ..models import Department
-from . import data
+from . import data, search_data
 
 DEMO_PASSWORD = "Demo@2026"
 CITY_CODE = "440300"
@@ -108,6 +108,7 @@ def _elements(base: dict, variant: str, department_phone: str) -> ItemElements:
         consultation_phone=department_phone, complaint_phone="12345",
         theme_names=list(base["themes"]),
         joint_department_codes=list(base["joint_departments"]),
+        keywords=list(search_data.KEYWORDS.get(base["name"], ())),
         materials=[MaterialSpec(
             name=m["name"], is_required=m["required"], is_key=m["key"], form=m["form"],
             copies=m["copies"], medium=m["medium"], source=m["source"],
@@ -199,6 +200,9 @@ def load_demo(*, log=print) -> dict[str, int]:
         for center in centers.values():
             services.theme_ensure(center=center, name=name, audience=audience,
                                   sort_order=position, by=None)
+    for center in centers.values():
+        for phrase, terms in search_data.SYNONYMS:
+            services.synonym_save(center=center, phrase=phrase, terms=list(terms), by=None)
     departments = _load_departments(city, data.DEPARTMENTS)
     windows = _load_windows(city, departments, data.DEPARTMENTS)
     items = _load_items(city, departments, data.DEPARTMENTS)
