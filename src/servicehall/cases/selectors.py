@@ -1,3 +1,4 @@
+import hmac
 from datetime import date
 
 from django.db import models
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from servicehall.accounts.choices import DEPARTMENT_ROLES
 from servicehall.accounts.scoping import visible_rows
 from servicehall.core.errors import NotFound
+from servicehall.core.fields import LOOKUP_TAIL_LENGTH, tail_index
 
 from .choices import OPEN_STATUSES, CaseStatus, TaskStatus
 from .models import Case, JointTask
@@ -95,19 +97,36 @@ def intake_items(*, user, query: str):
     return published_items(center=user.center, query=query)[:20] if query else []
 
 
-def case_for_lookup(*, number: str, id_tail: str) -> Case | None:
+# what the progress page and the terminal show, and nothing else (one indexed row by number)
+LOOKUP_FIELDS = ("number", "status", "received_on", "promised_due", "completed_on", "decision",
+                 "id_tail_index", "center__code", "center__name", "center__address",
+                 "center__phone", "center__opening_hours", "item_version__name",
+                 "department__name", "department__short_name")
+
+
+def case_for_lookup(*, number: str, id_tail: str, center=None) -> Case | None:
     """The case with `number` whose applicant's ID number (or credit code) ends in `id_tail`
     (6 characters, letters in any case); None when either does not match, so a visitor cannot
-    tell a wrong number from a wrong ID."""
-    tail = id_tail.strip().upper()
-    if len(tail) != 6:
+    tell a wrong number from a wrong ID. One query on the unique number; the tail is compared
+    as a keyed hash (`Case.id_tail_index`), never by decrypting the ID. `center` narrows the
+    search to one hall (the self-service terminal)."""
+    tail, number = id_tail.strip().upper(), number.strip()
+    if len(tail) != LOOKUP_TAIL_LENGTH or not number:
         return None
-    case = (Case.objects.filter(number=number.strip())
-            .select_related("item_version", "department", "center").first())
-    if case is None:
+    rows = Case.objects.filter(number=number)
+    if center is not None:
+        rows = rows.filter(center=center)
+    try:
+        case = (rows.select_related("center", "item_version", "department")
+                .only(*LOOKUP_FIELDS).get())
+    except Case.DoesNotExist:
         return None
-    identifier = case.applicant_id_number or case.credit_code or ""
-    return case if identifier.upper().endswith(tail) else None
+    expected = case.id_tail_index
+    return case if expected and hmac.compare_digest(expected, tail_index(tail)) else None
+
+
+def lookup_steps(case: Case):
+    return case.steps.order_by("position").only("name", "status", "case_id")
 
 
 def public_timeline(case: Case):
@@ -117,4 +136,4 @@ def public_timeline(case: Case):
 
     internal = {EventKind.COMMENTED, EventKind.STEP_ASSIGNED, EventKind.STEP_TAKEN,
                 EventKind.STEP_HANDED_OVER, EventKind.STEP_TAKEN_BACK}
-    return case.events.exclude(kind__in=internal).order_by("at", "pk").only("kind", "at")
+    return case.events.exclude(kind__in=internal).order_by("at", "pk").only("kind", "at", "case_id")
