@@ -158,4 +158,4 @@ def test_online_rates_without_a_base_are_none_not_zero():
 def test_only_online_and_api_applications_count_as_online():
     from servicehall.stats.figures import ONLINE_CHANNELS
 
-    assert ONLINE_CHANNELS == {"online", "api"}
+    assert {"online", "api"} == ONLINE_CHANNELS
