@@ -196,13 +196,11 @@ def case_for_lookup(*, number: str, id_tail: str, center=None) -> PublicProgress
     tail, number = id_tail.strip().upper(), number.strip()
     if len(tail) != LOOKUP_TAIL_LENGTH or not number or len(number) > 40:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(connection.vendor)[0], [number])
-        row = cursor.fetchone()
-    if row is None:
+    rows = _fetch(_lookup_sql(connection.vendor)[0], [number])
+    if not rows:
         return None
     (pk, number, status, received_on, promised_due, completed_on, decision, expected,
-     center_id, item_name, department_name, *center_row) = row
+     center_id, item_name, department_name, *center_row) = rows[0]
     if center is not None and center_id != center.pk:
         return None
     if not expected or not hmac.compare_digest(expected, tail_index(tail)):
@@ -228,12 +226,27 @@ def lookup_details(progress: PublicProgress) -> tuple[list[dict], list[PublicEve
     from django.db import connection
 
     _case, steps_sql, events_sql = _lookup_sql(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(steps_sql, [progress.pk])
-        steps = [{"name": name, "status": status} for name, status in cursor.fetchall()]
-        cursor.execute(events_sql, [progress.pk])
-        events = [PublicEvent(kind, _moment(at)) for kind, at in cursor.fetchall()]
+    steps = [{"name": name, "status": status} for name, status in _fetch(steps_sql, [progress.pk])]
+    events = [PublicEvent(kind, _moment(at)) for kind, at in _fetch(events_sql, [progress.pk])]
     return steps, events
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """Rows of one lookup statement. On PostgreSQL a prepared statement on the request's own
+    connection (psycopg keeps it per connection), so the four-table join is planned once per
+    connection, not once per lookup; elsewhere Django's cursor."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
 
 
 def public_timeline(case: Case):
