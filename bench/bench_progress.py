@@ -415,7 +415,8 @@ def bench_http(args, port, url, server_pid, redis_pid) -> dict:
             "failures": [f for c in collected for f in c[2]],
             "failed": sum(c[3] for c in collected),
             "client_cpu": sum(c[4] for c in collected),
-            "server_cpu": meter.server, "db_cpu": meter.db, "redis_cpu": redis_cpu}
+            "server_cpu": meter.server, "db_cpu": meter.db, "redis_cpu": redis_cpu,
+            "backends": len(meter.seen["db"])}
 
 
 def limiter_check(port: int, limit: int) -> list[int]:
@@ -599,7 +600,7 @@ def main() -> int:  # noqa: C901 - one straight script
         print(f"  CPU per request: server {per[0]:.2f} ms, PostgreSQL {per[1]:.2f} ms, "
               f"redis {per[2]:.2f} ms, clients {per[3]:.2f} ms  (server + PostgreSQL + redis "
               f"alone allow at most {cores * 1000 / max(sum(per[:3]), 1e-9):,.0f} requests/s "
-              f"on {cores} cores)")
+              f"on {cores} cores); {result['backends']} PostgreSQL backends seen")
         if result["failed"]:
             failed.append(f"{result['failed']} wrong answers, first: {result['failures'][:3]}")
         if rps < GOAL_RPS:
