@@ -182,7 +182,7 @@ def online_hall(*, user, scope: Scope, period: Period) -> OnlineFigures:
     sums = {name: Sum(name) for name in ONLINE_COUNTERS}
     channels = {row.pop("channel"): row for row in scope.rows(user).filter(_in(period))
                 .values("channel").annotate(**sums).order_by()}
-    items = ServiceItem.objects.filter(visible_rows(user), center=scope.center,
+    items = ServiceItem.objects.filter(visible_rows(user) & Q(center=scope.center),
                                        current_version__isnull=False)
     if scope.department_id:
         items = items.filter(department_id=scope.department_id)
