@@ -3,8 +3,6 @@ the case number and the last 6 characters of the applicant's ID number or credit
 self-service terminal (frontdesk) asks for the same two and uses the same selector and the
 same per-address limit. The form posts, so the ID's tail stays out of URLs and access logs."""
 
-import time
-
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
@@ -25,21 +23,6 @@ class LookupForm(forms.Form):
     id_tail = forms.CharField(
         label=gettext_lazy("Last 6 characters of the ID number or credit code"),
         min_length=6, max_length=6, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-
-
-_DEFAULT_CENTER: tuple[float, object] = (0.0, None)
-DEFAULT_CENTER_SECONDS = 60
-
-
-def _default_center():
-    """The hall named in the page's header when no case was found, looked up at most once a
-    minute per process: a refused lookup costs the rate limiter and one query, no more."""
-    global _DEFAULT_CENTER
-    fetched, center = _DEFAULT_CENTER
-    if center is None or time.monotonic() - fetched > DEFAULT_CENTER_SECONDS:
-        center = default_center()
-        _DEFAULT_CENTER = (time.monotonic(), center)
-    return center
 
 
 def lookup_allowed(request) -> bool:
@@ -70,6 +53,6 @@ def progress(request, number: str = ""):
         status = 400
     steps, events = selectors.lookup_details(case) if case else ([], [])
     return render(request, "cases/progress.html", {
-        "center": case.center if case else _default_center(), "form": form, "case": case,
+        "center": case.center if case else default_center(), "form": form, "case": case,
         "steps": steps, "events": events,
     }, status=status)
