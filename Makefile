@@ -41,6 +41,7 @@ bench: setup
 	$(PY) bench/bench_frontdesk.py
 	$(PY) bench/bench_stats.py --cases 1000000
 	$(PY) bench/bench_supervision.py --cases 1000000
+	$(PY) bench/bench_progress.py --cases 10000000 --reuse
 
 clean-demo:
 	rm -f var/servicehall.sqlite3 var/servicehall.sqlite3-wal var/servicehall.sqlite3-shm

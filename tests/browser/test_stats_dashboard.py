@@ -70,3 +70,34 @@ def test_annual_report_pdf_is_chinese_with_the_paragraph(page, live_server, year
     report.unlink()
     assert "2026年大厅业务统计报告" in text and "大厅业务受理总量为15件" in text
     assert "WenQuanYi" in fonts
+
+
+def test_the_online_hall_rates_show_as_a_chart_and_a_table(page, live_server, year_of_cases,
+                                                          sign_in, shoot):
+    from servicehall.accounts.models import User
+    from servicehall.cases.services import case_decide, case_intake
+    from servicehall.catalog.models import ServiceItem
+    from servicehall.core import businessday
+    from tests.cases.conftest import PERSON
+
+    item = ServiceItem.objects.get(code="SCJG-0001")
+    boss, clerk = User.objects.get(username="root"), User.objects.get(username="clerk")
+    for n, channel in enumerate(["online", "online", "api", "online"]):
+        with businessday.replaying(date(2026, 11, 10 + n), time(10, 0)):
+            case = case_intake(item=item, applicant=PERSON, by=clerk, channel=channel,
+                               received={m.pk for m in item.current_version.materials.all()})
+            if n % 2 == 0:
+                from servicehall.cases.services import case_step_complete
+                while case.steps.filter(status="waiting").exists():
+                    case = case_step_complete(case=case, opinion="同意", by=boss)
+                case_decide(case=case, decision="approved", note="", by=boss)
+    sign_in(page, "leader", PASSWORD)
+    page.goto(f"{live_server.url}/staff/stats/?kind=year&year=2026")
+    section = page.locator("#online-hall")
+    section.locator("#chart-online svg").first.wait_for()
+    assert section.locator("svg path, svg rect").count() > 3
+    text = section.inner_text()
+    assert "上网办理率" in text and "网上申办事项零跑动占比" in text
+    assert "19件申请中4件" in text  # 15 window applications and 4 online ones
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(shoot.folder / "stats-online-hall.png"))

@@ -65,3 +65,48 @@ def test_lookups_are_rate_limited_per_address(client, case):
     codes = [_look_up(client, case.number, "000000").status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
     assert "查询过于频繁" in _look_up(client, case.number, PERSON.id_number[-6:]).content.decode()
+
+
+def test_intake_stores_a_keyed_hash_of_the_tail_never_the_tail_itself(case, item_a, clerk,
+                                                                     all_materials):
+    from servicehall.core.fields import tail_index
+
+    assert case.id_tail_index == tail_index(PERSON.id_number)
+    assert PERSON.id_number[-6:] not in case.id_tail_index
+    enterprise = case_intake(item=item_a, applicant=ENTERPRISE, received=all_materials,
+                             by=clerk)
+    assert enterprise.id_tail_index == tail_index(ENTERPRISE.credit_code[-6:].lower())
+
+
+def test_the_lookup_is_three_queries_and_decrypts_nothing(client, case, monkeypatch,
+                                                          django_assert_max_num_queries):
+    from servicehall.core import fields
+
+    def refuse(*_args):
+        raise AssertionError("the lookup decrypted an ID number")
+
+    monkeypatch.setattr(fields.PIICipher, "decrypt", refuse)
+    with django_assert_max_num_queries(3):  # the case with its hall, item and department;
+        response = _look_up(client, case.number, PERSON.id_number[-6:])  # steps; timeline
+    assert response.status_code == 200 and "办理中" in response.content.decode()
+
+
+def test_a_case_without_an_identifier_is_never_found(client, item_a, clerk, all_materials):
+    from servicehall.cases.models import Case
+
+    case = case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+    Case.objects.filter(pk=case.pk).update(id_tail_index="")
+    assert _look_up(client, case.number, PERSON.id_number[-6:]).status_code == 404
+
+
+def test_the_migration_fills_the_tail_index_of_existing_cases(case):
+    from django.apps import apps
+
+    from servicehall.cases.models import Case
+    from servicehall.core.fields import tail_index
+
+    module = __import__("servicehall.cases.migrations.0004_case_id_tail_index",
+                        fromlist=["fill_tail_index"])
+    Case.objects.filter(pk=case.pk).update(id_tail_index="")
+    module.fill_tail_index(apps, None)
+    assert Case.objects.get(pk=case.pk).id_tail_index == tail_index(PERSON.id_number)

@@ -183,24 +183,48 @@ def test_the_statistics_page_sums_up_the_queue(client, hall, clerk, issue, cat_a
     assert page.status_code == 200 and 'id="stat-tickets">5<' in body and "商事登记" in body
 
 
-def test_the_self_service_terminal_shows_a_case_only_with_the_phone_tail(client, hall, clerk,
-                                                                         item_a):
+def test_the_self_service_terminal_shows_a_case_only_with_the_id_tail(client, hall, clerk,
+                                                                      item_a):
+    from django.core.cache import cache
+
     from servicehall.cases.services import case_intake
     from tests.cases.conftest import PERSON
 
+    cache.clear()
     materials = {m.pk for m in item_a.current_version.materials.all()}
     case = case_intake(item=item_a, applicant=PERSON, received=materials, by=clerk)
-    found = client.get(f"/hall/{hall.code}/self-service/",
-                       {"number": case.number, "phone_tail": "8000"})
+    url = f"/hall/{hall.code}/self-service/"
+    found = client.post(url, {"number": case.number, "id_tail": "31002x"})
     assert found.status_code == 200 and "办理中" in found.content.decode()
-    refused = client.get(f"/hall/{hall.code}/self-service/",
-                         {"number": case.number, "phone_tail": "1234"})
-    body = refused.content.decode()
-    assert refused.status_code == 404 and "没有" in body and PERSON.name not in body
+    for wrong in ({"number": case.number, "id_tail": "310021"},
+                  {"number": case.number, "id_tail": "8000"},  # the old phone digits
+                  {"number": "440300-20260101-99999", "id_tail": "31002X"}):
+        refused = client.post(url, wrong)
+        body = refused.content.decode()
+        assert refused.status_code == 404 and "没有" in body and PERSON.name not in body
+    assert client.get(url, {"number": case.number, "id_tail": "31002X"}).status_code == 200
+    assert "办理中" not in client.get(url, {"number": case.number}).content.decode()
 
 
-def test_the_self_service_terminal_reprints_the_receipt_with_the_same_digits(client, hall,
-                                                                             clerk, item_a):
+def test_the_terminal_finds_only_cases_of_its_own_hall(client, hall, clerk, item_a):
+    from django.core.cache import cache
+
+    from servicehall.cases.selectors import case_for_lookup
+    from servicehall.cases.services import case_intake
+    from servicehall.core.models import Center
+    from tests.cases.conftest import PERSON
+
+    cache.clear()
+    materials = {m.pk for m in item_a.current_version.materials.all()}
+    case = case_intake(item=item_a, applicant=PERSON, received=materials, by=clerk)
+    other = Center.objects.exclude(pk=hall.pk).first() or Center.objects.create(
+        code="449901", name="另一中心", level=hall.level)
+    assert case_for_lookup(number=case.number, id_tail="31002X", center=hall).pk == case.pk
+    assert case_for_lookup(number=case.number, id_tail="31002X", center=other) is None
+
+
+def test_the_self_service_terminal_reprints_the_receipt_with_the_same_tail(client, hall,
+                                                                           clerk, item_a):
     from django.core.cache import cache
 
     from servicehall.cases.services import case_intake
@@ -210,21 +234,28 @@ def test_the_self_service_terminal_reprints_the_receipt_with_the_same_digits(cli
     materials = {m.pk for m in item_a.current_version.materials.all()}
     case = case_intake(item=item_a, applicant=PERSON, received=materials, by=clerk)
     url = f"/hall/{hall.code}/self-service/receipt.pdf"
-    pdf = client.post(url, {"number": case.number, "phone_tail": "8000"})
+    pdf = client.post(url, {"number": case.number, "id_tail": "31002X"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert client.post(url, {"number": case.number, "phone_tail": "1234"}).status_code == 404
+    assert client.post(url, {"number": case.number, "id_tail": "310021"}).status_code == 404
+    assert client.post(url, {"number": case.number, "phone_tail": "8000"}).status_code == 404
     assert client.get(url).status_code == 405
 
 
-def test_self_service_lookups_are_rate_limited_per_address(client, hall, settings):
+def test_self_service_and_progress_lookups_share_one_budget_per_address(client, hall,
+                                                                        settings):
     from django.core.cache import cache
 
     cache.clear()
-    settings.PROGRESS_LOOKUPS_PER_MINUTE = 2
-    codes = [client.get(f"/hall/{hall.code}/self-service/",
-                        {"number": "440300-20260101-00001", "phone_tail": f"{n:04d}"}).status_code
-             for n in range(3)]
-    assert codes == [404, 404, 429]
+    settings.PROGRESS_LOOKUPS_PER_MINUTE = 3
+    number = "440300-20260101-00001"
+    codes = [client.post(f"/hall/{hall.code}/self-service/",
+                         {"number": number, "id_tail": f"{n:06d}"}).status_code
+             for n in range(2)]
+    codes.append(client.post(f"/progress/{number}/",
+                             {"number": number, "id_tail": "000009"}).status_code)
+    codes.append(client.post(f"/hall/{hall.code}/self-service/",
+                             {"number": number, "id_tail": "000003"}).status_code)
+    assert codes == [404, 404, 404, 429]
     cache.clear()
 
 

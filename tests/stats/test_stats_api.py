@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_the_year_figures_and_tables_for_a_leader(client, history, leader,  # noqa: F811
                                                   django_assert_max_num_queries):
     _signed_in(client, leader)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = client.get("/api/v1/stats/figures", {"kind": "year", "year": 2026})
     assert response.status_code == 200
     body = response.json()

@@ -114,3 +114,48 @@ def test_periods_name_themselves_and_know_their_comparisons():
     assert Period.month(2026, 1).previous() == Period.month(2025, 12)
     assert Period.month(2026, 12).end == date(2026, 12, 31)
     assert Period.year(2026).months()[-1] == "2026-12"
+
+
+# ---- the online hall (seed 002) ------------------------------------------------------------
+
+def test_the_online_hall_rates_reproduce_seed_002():
+    """570 items (the seed's count), 433 of them fully online; 10,000 applications of which
+    7,879 online or over the API (78.79%, as the seed); 6,639 online ones completed (84.26% of
+    those received); of them 5,081 needed at most one visit (76.53%) and 799 none (12.03%),
+    the seed's two shares."""
+    from servicehall.stats.figures import online_figures
+
+    channels = {
+        "window": {"received": 2121, "completed": 2000, "zero_visits": 0,
+                   "one_visit_at_most": 1700},
+        "online": {"received": 7700, "completed": 6500, "zero_visits": 780,
+                   "one_visit_at_most": 4975},
+        "api": {"received": 179, "completed": 139, "zero_visits": 19,
+                "one_visit_at_most": 106},
+    }
+    o = online_figures(channels, items=570, items_fully_online=433)
+    assert (o.received, o.received_online, o.completed_online) == (10000, 7879, 6639)
+    assert fmt(o.full_online_rate) == "75.96"
+    assert fmt(o.online_rate) == "78.79"
+    assert fmt(o.online_completion_rate) == "84.26"
+    assert fmt(o.one_visit_at_most_share) == "76.53"
+    assert fmt(o.zero_visit_share) == "12.03"
+    assert fmt(o.all_one_visit_at_most_share) == "78.49"  # (1700 + 5081) / 8639
+    assert fmt(o.all_zero_visit_share) == "9.25"  # 799 / 8639
+
+
+def test_online_rates_without_a_base_are_none_not_zero():
+    from servicehall.stats.figures import online_figures
+
+    o = online_figures({"window": {"received": 3, "completed": 0}}, items=0,
+                       items_fully_online=0)
+    assert o.online_rate == 0 and o.received_online == 0
+    assert o.full_online_rate is None and o.online_completion_rate is None
+    assert o.zero_visit_share is None and o.all_zero_visit_share is None
+    assert fmt(o.one_visit_at_most_share) == "—"
+
+
+def test_only_online_and_api_applications_count_as_online():
+    from servicehall.stats.figures import ONLINE_CHANNELS
+
+    assert {"online", "api"} == ONLINE_CHANNELS

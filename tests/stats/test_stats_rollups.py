@@ -93,8 +93,8 @@ def test_rebuild_command_recomputes_what_the_transitions_kept(item_a, immediate_
     monthly = stored_rollups(MonthlyRollup)
     hourly = list(HourlyRollup.objects.values_list("month", "weekday", "hour", "item_id",
                                                    "received"))
-    DailyRollup.objects.update(accepted=99)
-    MonthlyRollup.objects.update(accepted=99)
+    DailyRollup.objects.update(accepted=99, zero_visits=7, one_visit_at_most=7)
+    MonthlyRollup.objects.update(accepted=99, zero_visits=7, one_visit_at_most=7)
     call_command("stats_rebuild", verbosity=0)
     assert stored_rollups() == kept
     assert stored_rollups(MonthlyRollup) == monthly
@@ -108,7 +108,7 @@ DAYS = [date(2026, 9, 29), date(2026, 9, 30), date(2026, 10, 9), date(2026, 10, 
         date(2026, 10, 13), date(2026, 11, 2), date(2026, 12, 31)]
 INTAKE = st.tuples(st.just("intake"), st.sampled_from(["item_a", "immediate_item"]),
                    st.sampled_from(["accept", "supplement", "return", "return_review"]),
-                   st.sampled_from(["window", "online"]))
+                   st.sampled_from(["window", "online", "api"]))
 ACT = st.tuples(st.just("act"), st.integers(min_value=0, max_value=5),
                 st.integers(min_value=0, max_value=3))
 # What can happen next to a case, by its status.
@@ -180,10 +180,42 @@ def test_rollups_equal_a_full_recount_after_any_sequence_of_transitions(
         assert stored_rollups() == recount(facts_all())
         assert stored_rollups(MonthlyRollup) == by_month(recount(facts_all()))
         assert sum(HourlyRollup.objects.values_list("received", flat=True)) == len(cases)
+        _assert_visit_counters_match_the_cases()
         kept = stored_rollups(), stored_rollups(MonthlyRollup)
         rollups_rebuild()
         assert (stored_rollups(), stored_rollups(MonthlyRollup)) == kept
         transaction.set_rollback(True)
+
+
+def _assert_visit_counters_match_the_cases():
+    from django.db.models import Sum
+
+    from servicehall.cases.models import Case
+
+    done = Case.objects.filter(accepted_on__isnull=False, completed_on__isnull=False)
+    sums = DailyRollup.objects.aggregate(zero=Sum("zero_visits"), one=Sum("one_visit_at_most"))
+    assert (sums["zero"] or 0) == done.filter(visits=0).count()
+    assert (sums["one"] or 0) == done.filter(visits__lte=1).count()
+
+
+def test_visits_are_counted_when_a_case_is_completed(item_a, immediate_item, clerk,
+                                                     superuser):
+    day = date(2026, 9, 30)
+    with businessday.replaying(day):
+        online = case_intake(item=immediate_item, applicant=PERSON, by=clerk, channel="online",
+                             received=_materials(immediate_item))
+        window = case_intake(item=immediate_item, applicant=PERSON, by=clerk,
+                             received=_materials(immediate_item))
+        pending = case_intake(item=item_a, applicant=PERSON, by=clerk, channel="online",
+                              received=_materials(item_a))
+        for case in (online, window):
+            case_decide(case=case, decision="approved", note="", by=superuser)
+    assert pending.completed_on is None
+    by_channel = {r.channel: r for r in _day_row(day, item=immediate_item)}
+    assert (by_channel["online"].zero_visits, by_channel["online"].one_visit_at_most) == (1, 1)
+    assert (by_channel["window"].zero_visits, by_channel["window"].one_visit_at_most) == (0, 1)
+    assert sum(r.zero_visits for r in _day_row(day, item=item_a)) == 0
+    _assert_visit_counters_match_the_cases()
 
 
 def test_rebuild_of_one_center_leaves_the_others(item_a, clerk):

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core import businessday
-from servicehall.core.fields import EncryptedIDNumberField, blind_index
+from servicehall.core.fields import EncryptedIDNumberField, blind_index, tail_index
 
 from .choices import (
     AcceptanceMode,
@@ -55,6 +55,8 @@ class Case(models.Model):
                                           editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True,
                                    db_index=True)
+    # keyed hash of the last 6 characters of the ID number or credit code (progress lookup)
+    id_tail_index = models.CharField(max_length=64, blank=True, editable=False)
     agent_name = models.CharField(_("agent"), max_length=50, blank=True)
     agent_id_number = EncryptedIDNumberField(_("agent ID number"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
@@ -153,6 +155,7 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):
         self.applicant_id_index = blind_index(self.applicant_id_number)
+        self.id_tail_index = tail_index(self.applicant_id_number or self.credit_code)
         super().save(*args, **kwargs)
 
 

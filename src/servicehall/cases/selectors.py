@@ -1,15 +1,24 @@
-from datetime import date
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.accounts.choices import DEPARTMENT_ROLES
 from servicehall.accounts.scoping import visible_rows
 from servicehall.core.errors import NotFound
+from servicehall.core.fields import LOOKUP_TAIL_LENGTH, tail_index
 
-from .choices import OPEN_STATUSES, CaseStatus, TaskStatus
+from .choices import OPEN_STATUSES, CaseStatus, Decision, EventKind, TaskStatus
 from .models import Case, JointTask
+
+# timeline entries an applicant does not see (staff names, internal handovers and notes)
+INTERNAL_EVENTS = frozenset({EventKind.COMMENTED, EventKind.STEP_ASSIGNED, EventKind.STEP_TAKEN,
+                             EventKind.STEP_HANDED_OVER, EventKind.STEP_TAKEN_BACK})
 
 
 class Queue(models.TextChoices):
@@ -95,26 +104,153 @@ def intake_items(*, user, query: str):
     return published_items(center=user.center, query=query)[:20] if query else []
 
 
-def case_for_lookup(*, number: str, id_tail: str) -> Case | None:
+@dataclass(frozen=True)
+class PublicCenter:
+    code: str
+    name: str
+    address: str
+    phone: str
+    opening_hours: str
+
+
+@dataclass(frozen=True)
+class PublicProgress:
+    """What the anonymous lookup shows of a case, and nothing else: no applicant, no staff."""
+
+    pk: int
+    number: str
+    status: str
+    received_on: date
+    promised_due: date | None
+    completed_on: date | None
+    decision: str
+    item_name: str
+    department_name: str
+    center: PublicCenter
+
+    def get_status_display(self) -> str:
+        return str(CaseStatus(self.status).label)
+
+    def get_decision_display(self) -> str:
+        return str(Decision(self.decision).label) if self.decision else ""
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    kind: str
+    at: datetime
+
+    def get_kind_display(self) -> str:
+        return str(EventKind(self.kind).label) if self.kind in EventKind.values else self.kind
+
+
+@lru_cache(maxsize=4)
+def _lookup_sql(vendor: str) -> tuple[str, str, str]:
+    """The three statements of a lookup, written once from the models' table and column names.
+    Plain SQL because the ORM spent more CPU compiling these three small queries than the
+    database spent answering them (bench/bench_progress.py)."""
+    from django.db import connection
+
+    from servicehall.catalog.models import Department, ItemVersion
+    from servicehall.core.models import Center
+
+    from .models import CaseEvent, CaseStep
+
+    q = connection.ops.quote_name
+
+    def col(model, name):
+        return f"{q(model._meta.db_table)}.{q(model._meta.get_field(name).column)}"
+
+    case_cols = ["id", "number", "status", "received_on", "promised_due", "completed_on",
+                 "decision", "id_tail_index", "center_id"]
+    center_cols = ["code", "name", "address", "phone", "opening_hours"]
+    t = {m: q(m._meta.db_table) for m in (Case, Center, ItemVersion, Department)}
+    case = (f"SELECT {', '.join(col(Case, c) for c in case_cols)}, "
+            f"{col(ItemVersion, 'name')}, {col(Department, 'name')}, "
+            f"{', '.join(col(Center, c) for c in center_cols)} "
+            f"FROM {t[Case]} "
+            f"INNER JOIN {t[Center]} ON {col(Case, 'center')} = {col(Center, 'id')} "
+            f"INNER JOIN {t[ItemVersion]} "
+            f"ON {col(Case, 'item_version')} = {col(ItemVersion, 'id')} "
+            f"INNER JOIN {t[Department]} ON {col(Case, 'department')} = {col(Department, 'id')} "
+            f"WHERE {col(Case, 'number')} = %s")
+    steps = (f"SELECT {col(CaseStep, 'name')}, {col(CaseStep, 'status')} "
+             f"FROM {q(CaseStep._meta.db_table)} WHERE {col(CaseStep, 'case')} = %s "
+             f"ORDER BY {col(CaseStep, 'position')}")
+    hidden = ", ".join(f"'{kind}'" for kind in sorted(INTERNAL_EVENTS))
+    events = (f"SELECT {col(CaseEvent, 'kind')}, {col(CaseEvent, 'at')} "
+              f"FROM {q(CaseEvent._meta.db_table)} WHERE {col(CaseEvent, 'case')} = %s "
+              f"AND {col(CaseEvent, 'kind')} NOT IN ({hidden}) "
+              f"ORDER BY {col(CaseEvent, 'at')}, {col(CaseEvent, 'id')}")
+    return case, steps, events
+
+
+def case_for_lookup(*, number: str, id_tail: str, center=None) -> PublicProgress | None:
     """The case with `number` whose applicant's ID number (or credit code) ends in `id_tail`
     (6 characters, letters in any case); None when either does not match, so a visitor cannot
-    tell a wrong number from a wrong ID."""
-    tail = id_tail.strip().upper()
-    if len(tail) != 6:
+    tell a wrong number from a wrong ID. One query on the unique number, loading only what the
+    page shows; the tail is compared as a keyed hash (`Case.id_tail_index`), never by
+    decrypting the ID. `center` narrows the search to one hall (the self-service terminal)."""
+    from django.db import connection
+
+    tail, number = id_tail.strip().upper(), number.strip()
+    if len(tail) != LOOKUP_TAIL_LENGTH or not number or len(number) > 40:
         return None
-    case = (Case.objects.filter(number=number.strip())
-            .select_related("item_version", "department", "center").first())
-    if case is None:
+    rows = _fetch(_lookup_sql(connection.vendor)[0], [number])
+    if not rows:
         return None
-    identifier = case.applicant_id_number or case.credit_code or ""
-    return case if identifier.upper().endswith(tail) else None
+    (pk, number, status, received_on, promised_due, completed_on, decision, expected,
+     center_id, item_name, department_name, *center_row) = rows[0]
+    if center is not None and center_id != center.pk:
+        return None
+    if not expected or not hmac.compare_digest(expected, tail_index(tail)):
+        return None
+    return PublicProgress(pk, number, status, _day(received_on), _day(promised_due),
+                          _day(completed_on), decision, item_name, department_name,
+                          PublicCenter(*center_row))
+
+
+def _day(value):
+    """SQLite hands dates back as text through a plain cursor."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+def lookup_details(progress: PublicProgress) -> tuple[list[dict], list[PublicEvent]]:
+    """The steps and the public timeline of a looked-up case: two indexed queries."""
+    from django.db import connection
+
+    _case, steps_sql, events_sql = _lookup_sql(connection.vendor)
+    steps = [{"name": name, "status": status} for name, status in _fetch(steps_sql, [progress.pk])]
+    events = [PublicEvent(kind, _moment(at)) for kind, at in _fetch(events_sql, [progress.pk])]
+    return steps, events
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    """Rows of one lookup statement. On PostgreSQL a prepared statement on the request's own
+    connection (psycopg keeps it per connection), so the four-table join is planned once per
+    connection, not once per lookup; elsewhere Django's cursor."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
 
 
 def public_timeline(case: Case):
     """The events an applicant may see: what happened and when, without staff names or
     internal notes."""
-    from .choices import EventKind
-
-    internal = {EventKind.COMMENTED, EventKind.STEP_ASSIGNED, EventKind.STEP_TAKEN,
-                EventKind.STEP_HANDED_OVER, EventKind.STEP_TAKEN_BACK}
-    return case.events.exclude(kind__in=internal).order_by("at", "pk").only("case", "kind", "at")
+    return (case.events.exclude(kind__in=INTERNAL_EVENTS).order_by("at", "pk")
+            .only("kind", "at", "case_id"))

@@ -1,5 +1,7 @@
 """Progress lookup for applicants, without login (the QR code on every notice leads here):
-the case number and the last 6 characters of the applicant's ID number or credit code."""
+the case number and the last 6 characters of the applicant's ID number or credit code. The
+self-service terminal (frontdesk) asks for the same two and uses the same selector and the
+same per-address limit. The form posts, so the ID's tail stays out of URLs and access logs."""
 
 from django import forms
 from django.conf import settings
@@ -23,14 +25,20 @@ class LookupForm(forms.Form):
         min_length=6, max_length=6, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
+def lookup_allowed(request) -> bool:
+    """One hit on the caller's per-address budget of progress lookups (this page and the
+    self-service terminal share it, so 6 characters cannot be tried one by one)."""
+    return allow(f"progress:{client_ip(request)}", limit=settings.PROGRESS_LOOKUPS_PER_MINUTE,
+                 window_seconds=60)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def progress(request, number: str = ""):
     form = LookupForm(request.POST or None, initial={"number": number})
     case, status = None, 200
     if request.method == "POST" and form.is_valid():
-        if not allow(f"progress:{client_ip(request)}", limit=settings.PROGRESS_LOOKUPS_PER_MINUTE,
-                     window_seconds=60):
+        if not lookup_allowed(request):
             form.add_error(None, _("Too many lookups from this address; wait a minute and try "
                                    "again."))
             status = 429
@@ -43,8 +51,8 @@ def progress(request, number: str = ""):
                 status = 404
     elif form.errors:
         status = 400
+    steps, events = selectors.lookup_details(case) if case else ([], [])
     return render(request, "cases/progress.html", {
         "center": case.center if case else default_center(), "form": form, "case": case,
-        "steps": case.steps.order_by("position") if case else [],
-        "events": selectors.public_timeline(case) if case else [],
+        "steps": steps, "events": events,
     }, status=status)

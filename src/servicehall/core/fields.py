@@ -42,3 +42,16 @@ class EncryptedIDNumberField(models.TextField):
 
 def blind_index(value: str) -> str:
     return cipher().blind_index(value) if value else ""
+
+
+LOOKUP_TAIL_LENGTH = 6
+
+
+def tail_index(identifier: str) -> str:
+    """A keyed hash of the last 6 characters (letters upper-cased) of an ID number or credit
+    code, so the anonymous progress lookup checks them without decrypting anything. Domain
+    separated from `blind_index` of whole values; empty for a value shorter than 6."""
+    tail = (identifier or "").strip().upper()[-LOOKUP_TAIL_LENGTH:]
+    if len(tail) != LOOKUP_TAIL_LENGTH:
+        return ""
+    return cipher().blind_index(f"tail:{tail}")

@@ -330,15 +330,9 @@ def hall_totals(*, center: Center, first: date, last: date) -> dict[str, int]:
     }
 
 
-def case_progress(*, center: Center, number: str, phone_tail: str) -> Case:
-    """A case for the self-service terminal: found by its number and the last four digits of
-    the phone the applicant gave, so a number alone reveals nothing."""
-    tail = phone_tail.strip()
-    case = (Case.objects.filter(center=center, number=number.strip())
-            .select_related("item_version", "department").first())
-    if case is None or len(tail) != 4 or not case.phone.endswith(tail):
-        raise NotFound()
-    return case
+def case_for_receipt(*, pk: int) -> Case:
+    """The whole case for a reprinted notice, once the terminal's lookup has found it."""
+    return Case.objects.select_related("center", "item_version", "department", "item").get(pk=pk)
 
 
 def ticket_for_slip(*, center: Center, pk: int) -> Ticket:

@@ -19,8 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehall.core.errors import DomainError, NotFound
-from servicehall.core.middleware import client_ip
-from servicehall.core.ratelimit import allow
 
 from . import selectors, services
 from .choices import BookingChannel, TicketChannel
@@ -275,42 +273,46 @@ def booked_cancel(request, center: str, reference: str):
 # --- Self-service terminal ------------------------------------------------------------------
 
 def _looked_up_case(request, the_center, data):
-    """The case of a self-service lookup; (None, status) when refused. Lookups share the
-    progress page's limit per address, so four phone digits cannot be tried one by one."""
-    if not allow(f"progress:{client_ip(request)}",
-                 limit=settings.PROGRESS_LOOKUPS_PER_MINUTE, window_seconds=60):
+    """The case of a self-service lookup, by the same rule and selector as the progress page
+    (case number + last 6 characters of the ID number or credit code, one budget per address);
+    (None, status) when refused."""
+    from servicehall.cases.selectors import case_for_lookup
+    from servicehall.cases.views_public import lookup_allowed
+
+    if not lookup_allowed(request):
         return None, 429
-    try:
-        return selectors.case_progress(center=the_center, number=data.get("number", ""),
-                                       phone_tail=data.get("phone_tail", "")), 200
-    except NotFound:
-        return None, 404
+    case = case_for_lookup(center=the_center, number=data.get("number", ""),
+                           id_tail=data.get("id_tail", ""))
+    return (case, 200) if case is not None else (None, 404)
 
 
+@require_http_methods(["GET", "POST"])
 def self_service(request, center: str):
     """Touch-friendly terminal: the service guide, a ticket, check-in, and the progress of a
-    case by its number and the last four digits of the applicant's phone, with a reprint of
-    its receipt."""
+    case by its number and the last 6 characters of the applicant's ID number or credit code,
+    with a reprint of its receipt. The lookup posts, so nothing stays in the terminal's
+    history."""
     the_center = _center(center)
     case, status = None, 200
-    if request.GET.get("number"):
-        case, status = _looked_up_case(request, the_center, request.GET)
+    if request.method == "POST":
+        case, status = _looked_up_case(request, the_center, request.POST)
     return render(request, "frontdesk/self_service.html", {
         "center": the_center, "case": case, "not_found": status == 404,
-        "too_many": status == 429, "number": request.GET.get("number", ""),
-        "phone_tail": request.GET.get("phone_tail", "") if case else "",
+        "too_many": status == 429, "number": request.POST.get("number", ""),
+        "id_tail": request.POST.get("id_tail", "") if case else "",
     }, status=status)
 
 
 @require_POST
 def self_service_receipt(request, center: str):
-    """Reprint the notice of a case at the terminal: the same number and phone digits again."""
+    """Reprint the notice of a case at the terminal: the same number and ID tail again."""
     from servicehall.cases.documents import notice_kind, notice_pdf
 
     the_center = _center(center)
-    case, status = _looked_up_case(request, the_center, request.POST)
-    if case is None:
-        raise Http404(_("No case matches this number and phone."))
+    found, _status = _looked_up_case(request, the_center, request.POST)
+    if found is None:
+        raise Http404(_("No case matches this number and ID. Check both and try again."))
+    case = selectors.case_for_receipt(pk=found.pk)  # the notice needs every field
     kind = notice_kind(case)
     pdf = notice_pdf(case, kind=kind,
                      progress_url=request.build_absolute_uri(f"/progress/{case.number}/"))

@@ -10,7 +10,7 @@ from datetime import date
 # The counters of a daily rollup row, in the order of the table's columns.
 COUNTERS = ("received", "accepted", "immediate", "supplement", "returned", "completed",
             "on_time", "early", "overdue", "pending_delta", "limit_cases", "promised_days",
-            "legal_days", "used_days", "visits")
+            "legal_days", "used_days", "visits", "zero_visits", "one_visit_at_most")
 
 # case status values, repeated here so that this module needs no Django import
 RETURNED_STATUSES = frozenset({"returned", "under_appeal"})
@@ -97,7 +97,8 @@ def _limits_comparable(facts: CaseFacts) -> bool:
 def contribution(facts: CaseFacts | None) -> Contribution:
     """The counts `facts` adds: received on the day it came in (returned too, as the return is
     the answer to that application), accepted and pending on the day it was accepted, completed
-    and its times on the day it was completed (leaving pending)."""
+    and its times and visits (all of them, none, at most one) on the day it was completed
+    (leaving pending): the visits of a case are known once it is done."""
     rows: Contribution = {}
     if facts is None:
         return rows
@@ -115,7 +116,8 @@ def contribution(facts: CaseFacts | None) -> Contribution:
         comparable = _limits_comparable(facts)
         add(facts.completed_on, completed=1, pending_delta=-1, on_time=int(bool(facts.on_time)),
             early=int(bool(facts.early)), overdue=int(facts.on_time is False),
-            visits=facts.visits, limit_cases=int(comparable),
+            visits=facts.visits, zero_visits=int(facts.visits == 0),
+            one_visit_at_most=int(facts.visits <= 1), limit_cases=int(comparable),
             promised_days=facts.promised_limit if comparable else 0,
             legal_days=(facts.legal_limit or 0) if comparable else 0,
             used_days=facts.working_days_used if comparable else 0)

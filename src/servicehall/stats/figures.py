@@ -171,3 +171,65 @@ def annual_paragraph(year: int | str, f: Figures, *, items_total: int | None = N
         text += f"在大厅办理的{items_total}项行政审批服务事项中,即办事项{immediate_items}项。"
     text += f"{label}合计受理即办件{f.immediate}件,占业务总量的{fmt(f.immediate_share)}%。"
     return text
+
+
+# Channels of the online hall: applications made online, or pushed by another online
+# platform through the API; neither is made at a window.
+ONLINE_CHANNELS = frozenset({"online", "api"})
+
+
+@dataclass(frozen=True)
+class OnlineFigures:
+    """The online hall's figures of one period, as seed 002 (清城区 2016) reports them:
+    "行政审批事项网上全流程办理率达75.94%;上网办理率78.79%,网上办结率66.39%,76.53%网上申办事项到
+    现场办理次数不超过1次,12.03%网上申办事项实现零次跑动"."""
+
+    received: int
+    received_online: int
+    completed_online: int
+    completed_online_zero_visits: int
+    completed_online_one_visit_at_most: int
+    items: int
+    items_fully_online: int
+    full_online_rate: Decimal | None
+    online_rate: Decimal | None
+    online_completion_rate: Decimal | None
+    one_visit_at_most_share: Decimal | None
+    zero_visit_share: Decimal | None
+    all_one_visit_at_most_share: Decimal | None
+    all_zero_visit_share: Decimal | None
+
+
+def online_figures(by_channel: Mapping[str, Mapping[str, int]], *, items: int,
+                   items_fully_online: int) -> OnlineFigures:
+    """The online hall's rates from the period's counters summed per intake channel and the
+    count of the hall's items:
+
+    - 网上全流程办理率 (fully online items): the share of the hall's 行政审批事项 that can be
+      handled online from application to result (online depth level 4, 全程网办);
+    - 上网办理率 (online application rate): the share of the applications received in the period
+      that were made online (channel online or API), not at a window;
+    - 网上办结率 (online completion rate): online applications completed in the period, as a share
+      of the online applications received in the period;
+    - 网上申办事项到现场办理次数不超过1次 (最多跑一次): of the online applications completed in the
+      period, the share that needed at most one visit to the hall;
+    - 网上申办事项实现零次跑动 (零跑动): of the online applications completed in the period, the
+      share that needed no visit at all.
+
+    The last two are also given over every completed case, whatever its channel."""
+    online = totals(c for ch, c in by_channel.items() if ch in ONLINE_CHANNELS)
+    every = totals(by_channel.values())
+    return OnlineFigures(
+        received=every["received"], received_online=online["received"],
+        completed_online=online["completed"],
+        completed_online_zero_visits=online["zero_visits"],
+        completed_online_one_visit_at_most=online["one_visit_at_most"],
+        items=items, items_fully_online=items_fully_online,
+        full_online_rate=percent(items_fully_online, items),
+        online_rate=percent(online["received"], every["received"]),
+        online_completion_rate=percent(online["completed"], online["received"]),
+        one_visit_at_most_share=percent(online["one_visit_at_most"], online["completed"]),
+        zero_visit_share=percent(online["zero_visits"], online["completed"]),
+        all_one_visit_at_most_share=percent(every["one_visit_at_most"], every["completed"]),
+        all_zero_visit_share=percent(every["zero_visits"], every["completed"]),
+    )

@@ -34,6 +34,9 @@ EARLY_OF_PROMISED = 0.89  # 提前办结率41.55% of all cases ≈ 89% of the no
 RETURN_SHARE = 0.015
 SUPPLEMENT_SHARE = 0.03
 CHANNELS = [(IntakeChannel.WINDOW, 80), (IntakeChannel.ONLINE, 18), (IntakeChannel.API, 2)]
+# seed 002: 76.53% of online applications needed at most one visit, 12.03% none at all
+ONLINE_VISITS = [(0, 12), (1, 65), (2, 23)]
+WINDOW_VISITS = [(1, 85), (2, 15)]
 HOURS = [(9, 14), (10, 18), (11, 14), (12, 3), (13, 6), (14, 15), (15, 16), (16, 12), (17, 2)]
 
 
@@ -123,6 +126,13 @@ class _Picker:
         return rng.choices(items, cum_weights=cumulative)[0]
 
 
+def _visits(rng: random.Random, channel: str) -> int:
+    """Visits to the hall: one or two at a window; none, one or two for an online
+    application (to show originals or fetch the result), in seed 002's proportions."""
+    table = WINDOW_VISITS if channel == IntakeChannel.WINDOW else ONLINE_VISITS
+    return rng.choices([v for v, _ in table], [w for _, w in table])[0]
+
+
 def _case(rng: random.Random, *, center, number: str, day: date, picker: _Picker,
           clock: _Clock, staff: list[int]) -> dict:
     """The field values (attribute names) of one generated case."""
@@ -134,7 +144,7 @@ def _case(rng: random.Random, *, center, number: str, day: date, picker: _Picker
                   channel=channel, applicant_kind=ApplicantKind.PERSON,
                   applicant_name="历史申请人", received_on=day,
                   created_by_id=rng.choice(staff) if staff and channel == "window" else None,
-                  visits=1 if channel == IntakeChannel.WINDOW else 0)
+                  visits=_visits(rng, channel))
     if roll < RETURN_SHARE:
         return dict(**common, case_type=CaseType.RETURNED, status=CaseStatus.RETURNED,
                     return_reasons=["key_materials_missing"])

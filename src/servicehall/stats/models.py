@@ -41,6 +41,8 @@ class DailyRollup(models.Model):
     legal_days = _counter(_("legal working days"))
     used_days = _counter(_("working days used"))
     visits = _counter(_("visits to the hall"))
+    zero_visits = _counter(_("completed without a visit"))
+    one_visit_at_most = _counter(_("completed with at most one visit"))
 
     class Meta:
         verbose_name = _("daily rollup")
@@ -85,6 +87,8 @@ class MonthlyRollup(models.Model):
     legal_days = _counter(_("legal working days"))
     used_days = _counter(_("working days used"))
     visits = _counter(_("visits to the hall"))
+    zero_visits = _counter(_("completed without a visit"))
+    one_visit_at_most = _counter(_("completed with at most one visit"))
 
     class Meta:
         verbose_name = _("monthly rollup")

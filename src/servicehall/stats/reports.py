@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from . import selectors
-from .figures import Figures, annual_paragraph, fmt
+from .figures import Figures, OnlineFigures, annual_paragraph, fmt
 from .periods import Period
 from .selectors import Scope
 
@@ -28,6 +28,7 @@ class Statistics:
     heat: selectors.HeatMap
     anomalies: list
     staff: list
+    online: OnlineFigures | None = None
     department_name: str = ""
     item_name: str = ""
 
@@ -47,15 +48,16 @@ class Statistics:
 
 
 def statistics(*, user, scope: Scope, period: Period, names: dict | None = None) -> Statistics:
-    """Everything a dashboard or report shows: seven aggregate queries over the rollups (plus
-    the departments' names unless `names` has them)."""
+    """Everything a dashboard or report shows: nine aggregate queries over the rollups and the
+    items (plus the departments' names unless `names` has them)."""
     kwargs = {"user": user, "scope": scope, "period": period}
     return Statistics(scope=scope, period=period, figures=selectors.period_figures(**kwargs),
                       trend=selectors.monthly_trend(**kwargs),
                       departments=selectors.by_department(**kwargs, names=names),
                       heat=selectors.heat_map(**kwargs),
                       anomalies=selectors.department_anomalies(**kwargs, names=names),
-                      staff=selectors.by_staff(**kwargs))
+                      staff=selectors.by_staff(**kwargs),
+                      online=selectors.online_hall(**kwargs))
 
 
 def figure_lines(f: Figures) -> list[tuple[str, str]]:
@@ -83,6 +85,27 @@ def figure_lines(f: Figures) -> list[tuple[str, str]]:
         (_("Faster than promised (%)"), fmt(f.speed_up)),
         (_("Promised limit shorter than legal (%)"), fmt(f.compression)),
         (_("Visits per case"), fmt(f.visits_per_case)),
+    ]
+
+
+def online_lines(o: OnlineFigures) -> list[tuple[str, str, str]]:
+    """The online hall's figures as (label, value, basis) lines, in seed 002's terms."""
+    return [
+        (_("Fully online items (%)"), fmt(o.full_online_rate),
+         _("{part} of {whole} items").format(part=o.items_fully_online, whole=o.items)),
+        (_("Online application rate (%)"), fmt(o.online_rate),
+         _("{part} of {whole} applications").format(part=o.received_online, whole=o.received)),
+        (_("Online completion rate (%)"), fmt(o.online_completion_rate),
+         _("{part} completed of {whole} online applications").format(
+             part=o.completed_online, whole=o.received_online)),
+        (_("Online applications with at most one visit (%)"), fmt(o.one_visit_at_most_share),
+         _("{part} of {whole} completed").format(part=o.completed_online_one_visit_at_most,
+                                                 whole=o.completed_online)),
+        (_("Online applications with no visit (%)"), fmt(o.zero_visit_share),
+         _("{part} of {whole} completed").format(part=o.completed_online_zero_visits,
+                                                 whole=o.completed_online)),
+        (_("All cases with at most one visit (%)"), fmt(o.all_one_visit_at_most_share), ""),
+        (_("All cases with no visit (%)"), fmt(o.all_zero_visit_share), ""),
     ]
 
 
@@ -119,6 +142,8 @@ def tables(stats: Statistics) -> list[tuple[str, list[str], list[list]]]:
                                  _("Trailing mean"), _("Change (%)")],
          [[str(a.department), a.month, a.volume, fmt(a.trailing_mean), fmt(a.change)]
           for a in stats.anomalies]),
+        (_("Online hall"), [_("Figure"), _("Value"), _("Basis")],
+         [list(line) for line in online_lines(stats.online)] if stats.online else []),
         (_("Received per staff member"), [_("Staff member"), _("Received"), _("Share (%)"),
                              _("Accepted"), _("Immediate"), _("Returned")],
          [[s.staff, s.received, fmt(s.share), s.accepted, s.immediate, s.returned]

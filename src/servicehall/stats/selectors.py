@@ -7,21 +7,23 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from servicehall.accounts.scoping import visible_rows
+from servicehall.catalog.choices import OnlineDepth
 from servicehall.catalog.models import Department, ServiceItem
 from servicehall.core.calendar import calendar_for
 from servicehall.core.workcalendar import CalendarNotConfigured
 
 from .anomalies import DEFAULT_BAND, Anomaly, anomalies
 from .contributions import COUNTERS
-from .figures import Figures, figures, percent, totals
+from .figures import Figures, OnlineFigures, figures, online_figures, percent, totals
 from .models import DailyRollup, HourlyRollup, MonthlyRollup
 from .periods import Period, working_days
 
 SUMS = {name: Sum(name) for name in COUNTERS}
+ONLINE_COUNTERS = ("received", "completed", "zero_visits", "one_visit_at_most")
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,23 @@ def department_anomalies(*, user, scope: Scope, period: Period, band: Decimal | 
     return anomalies(series, month=last, band=band, trailing=trailing)
 
 
+def online_hall(*, user, scope: Scope, period: Period) -> OnlineFigures:
+    """The online hall's rates (seed 002): the period's counters per intake channel, and the
+    hall's published items with how many of them are fully online. Two aggregate queries."""
+    sums = {name: Sum(name) for name in ONLINE_COUNTERS}
+    channels = {row.pop("channel"): row for row in scope.rows(user).filter(_in(period))
+                .values("channel").annotate(**sums).order_by()}
+    items = ServiceItem.objects.filter(visible_rows(user) & Q(center=scope.center),
+                                       current_version__isnull=False)
+    if scope.department_id:
+        items = items.filter(department_id=scope.department_id)
+    if scope.item_id:
+        items = items.filter(pk=scope.item_id)
+    counted = items.aggregate(total=Count("pk"), full=Count("pk", filter=Q(
+        current_version__online_depth=OnlineDepth.FULLY_ONLINE)))
+    return online_figures(channels, items=counted["total"], items_fully_online=counted["full"])
+
+
 def filter_choices(*, user, center) -> tuple[list, list]:
     """The departments and items the filters offer: those the user may see."""
     departments = list(Department.objects.filter(visible_rows(user, department_lookup="pk"),
@@ -216,4 +235,4 @@ def filter_choices(*, user, center) -> tuple[list, list]:
 
 
 __all__ = ["Scope", "by_department", "by_staff", "department_anomalies", "filter_choices",
-           "heat_map", "monthly_trend", "period_figures", "totals"]
+           "heat_map", "monthly_trend", "online_hall", "period_figures", "totals"]

@@ -62,12 +62,20 @@ def _charts(stats) -> dict:
                     "rate": [float(d.on_time_rate or 0) for d in top],
                     "early": [float(d.early_rate or 0) for d in top],
                     "names": [_("On-time rate (%)"), _("Early rate (%)")]},
+        "online": _online_chart(stats.online),
         "heat": {"hours": [f"{h}:00" for h in stats.heat.hours],
                  "weekdays": list(reports.WEEKDAY_NAMES.values()),
                  "cells": [[i, w - 1, n] for w, counts in stats.heat.rows()
                            for i, n in enumerate(counts)],
                  "peak": stats.heat.peak, "name": _("Received")},
     }
+
+
+def _online_chart(online) -> dict:
+    lines = reports.online_lines(online) if online else []
+    return {"labels": [label.replace(" (%)", "").replace("(%)", "") for label, _v, _b in lines],
+            "values": [float(value) if value != "—" else None for _l, value, _b in lines],
+            "name": _("Share (%)")}
 
 
 @login_required

@@ -39,6 +39,14 @@
       { name: data.on_time.names[1], type: "bar", data: data.on_time.early }
     ]
   });
+  draw("chart-online", {
+    grid: { left: 190, right: 40 },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    xAxis: { type: "value", max: 100 },
+    yAxis: { type: "category", inverse: true, data: data.online.labels },
+    series: [{ name: data.online.name, type: "bar", data: data.online.values,
+               label: { show: true, position: "right" } }]
+  });
   draw("chart-heat", {
     grid: { left: 50, bottom: 60 },
     xAxis: { type: "category", data: data.heat.hours, splitArea: { show: true } },
