@@ -3,7 +3,7 @@ waiting times, and the staff lists (scoped to the user's center)."""
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, Expression, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Window as Over
 from django.db.models.functions import Least, RowNumber
 from django.utils import timezone
@@ -214,7 +214,7 @@ def windows_for_calling(*, user) -> QuerySet[Window]:
 def open_slots(*, category: Category, day: date) -> QuerySet[AppointmentSlot]:
     """The day's slots with their free places, which a full day (the category's daily
     capacity) brings to nought."""
-    free = F("capacity") - F("booked")
+    free: Expression = F("capacity") - F("booked")
     if category.daily_capacity is not None:
         taken = (BookingDay.objects.filter(category=category, day=day)
                  .values_list("booked", flat=True).first() or 0)

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from servicehall.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import reports, selectors
-from .periods import YEAR, Period
+from .periods import Period
 from .selectors import Scope
 
 router = Router(tags=["statistics"])
@@ -41,7 +41,7 @@ def _chosen(rows, pk: int | None):
 
 @router.get("/figures", response=StatisticsOut,
             summary="A period's figures and the dashboard's tables")
-def figures(request, kind: Literal["year", "quarter", "month"] = YEAR,
+def figures(request, kind: Literal["year", "quarter", "month"] = "year",
             year: int | None = Query(None, ge=2000, le=2100),
             n: int | None = Query(None, ge=1, le=12, description="quarter 1–4 or month 1–12"),
             department: int | None = None, item: int | None = None):
