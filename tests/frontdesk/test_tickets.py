@@ -141,6 +141,39 @@ def test_finishing_links_the_cases_the_ticket_produced(window_1, cat_a, issue, c
     assert list(case.tickets.all()) == [ticket]
 
 
+
+def test_a_linked_case_counts_for_the_window_that_served_it(window_1, comprehensive, cat_a,
+                                                           issue, clerk, item_a):
+    """The case takes the ticket's window; its daily rollup row moves there from window 0,
+    equal to a full rebuild; a second ticket does not move it again."""
+    from servicehall.cases.services import case_intake
+    from servicehall.stats.models import DailyRollup
+    from servicehall.stats.rollups import rollups_rebuild
+    from tests.cases.conftest import PERSON
+
+    issue(cat_a), issue(cat_a)
+    ticket = services.ticket_call_next(window=window_1, by=clerk)
+    services.ticket_start(ticket=ticket, by=clerk)
+    materials = {m.pk for m in item_a.current_version.materials.all()}
+    case = case_intake(item=item_a, applicant=PERSON, received=materials, by=clerk)
+    assert set(DailyRollup.objects.values_list("window_id", flat=True)) == {0}
+    services.ticket_finish(ticket=ticket, cases=[case], by=clerk)
+    case.refresh_from_db()
+    assert case.window_id == window_1.pk
+    rows = list(DailyRollup.objects.filter(received__gt=0).values_list("window_id", "received"))
+    assert rows == [(window_1.pk, 1)]
+    later = services.ticket_call_next(window=comprehensive, by=clerk)
+    services.ticket_start(ticket=later, by=clerk)
+    services.ticket_finish(ticket=later, cases=[case], by=clerk)
+    case.refresh_from_db()
+    assert case.window_id == window_1.pk
+    incremental = sorted(DailyRollup.objects.filter(received__gt=0).values_list(
+        "day", "window_id", "received", "accepted"))
+    rollups_rebuild()
+    assert sorted(DailyRollup.objects.filter(received__gt=0).values_list(
+        "day", "window_id", "received", "accepted")) == incremental
+
+
 def test_backup_window_joins_when_the_queue_reaches_the_threshold_and_the_floor_is_told(
         backup, cat_a, issue, clerk):
     issue(cat_a)

@@ -60,6 +60,10 @@ class Case(models.Model):
     agent_name = models.CharField(_("agent"), max_length=50, blank=True)
     agent_id_number = EncryptedIDNumberField(_("agent ID number"), blank=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    window = models.ForeignKey("catalog.Window", verbose_name=_("served at window"), null=True,
+                               blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text=_("Set when the ticket served at a window is linked "
+                                           "to the case."))
     applicant_account = models.ForeignKey(settings.AUTH_USER_MODEL,
                                           verbose_name=_("applicant account"), null=True,
                                           blank=True, on_delete=models.PROTECT,

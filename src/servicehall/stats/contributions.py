@@ -39,12 +39,13 @@ class CaseFacts:
     promised_unit: str
     legal_limit: int | None
     legal_unit: str
+    window_id: int = 0  # the window whose ticket produced the case, 0 until one is linked
 
 
 @dataclass(frozen=True, order=True)
 class RollupKey:
     """day × center × department × item × window × staff × channel × case type. The window
-    stays 0 until tickets link a case to the window that served it."""
+    is 0 until a ticket links the case to the window that served it."""
 
     day: date
     center_id: int
@@ -84,7 +85,7 @@ def by_month(rows: Contribution) -> dict[MonthKey, Counter]:
 
 
 def _key(facts: CaseFacts, day: date) -> RollupKey:
-    return RollupKey(day, facts.center_id, facts.department_id, facts.item_id, 0,
+    return RollupKey(day, facts.center_id, facts.department_id, facts.item_id, facts.window_id,
                      facts.staff_id, facts.channel, facts.case_type)
 
 

@@ -26,7 +26,7 @@ from .models import DailyRollup, HourlyRollup, MonthlyRollup
 # The Case fields the statistics read; a save that touches none of them changes nothing.
 CASE_FIELDS = ("center_id", "department_id", "item_id", "created_by_id", "channel", "case_type",
                "status", "received_on", "accepted_on", "completed_on", "on_time", "early",
-               "working_days_used", "visits", "item_version_id")
+               "working_days_used", "visits", "item_version_id", "window_id")
 _VERSION_FIELDS = ("item_version__promised_limit", "item_version__promised_limit_unit",
                    "item_version__legal_limit", "item_version__legal_limit_unit")
 _KEY_COLUMNS = ("day", "center_id", "department_id", "item_id", "window_id", "staff_id",
@@ -46,7 +46,8 @@ def _facts(values: dict) -> CaseFacts:
         promised_limit=values["item_version__promised_limit"],
         promised_unit=values["item_version__promised_limit_unit"],
         legal_limit=values["item_version__legal_limit"],
-        legal_unit=values["item_version__legal_limit_unit"] or "")
+        legal_unit=values["item_version__legal_limit_unit"] or "",
+        window_id=values["window_id"] or 0)
 
 
 def facts_of(case: Case) -> CaseFacts:

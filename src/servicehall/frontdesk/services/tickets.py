@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from servicehall.cases.models import Case
 from servicehall.catalog.models import Window
 from servicehall.core import audit
 from servicehall.core.audited import audited_service
@@ -277,20 +278,28 @@ def ticket_finish(*, ticket: Ticket, by, cases=(), now: datetime | None = None) 
     ticket.finished_at = now or timezone.now()
     ticket = _save(ticket, action="frontdesk.ticket_finished", by=by, before=before)
     if cases:
-        ticket.cases.add(*cases)
-        audit.record("frontdesk.ticket_cases_linked", obj=ticket, by=by,
-                     changes={"cases": [None, [c.number for c in cases]]})
+        _link(ticket, cases, by=by)
     return ticket
+
+
+def _link(ticket: Ticket, cases: list, *, by) -> None:
+    """Link the cases to the ticket; a case not yet tied to a window takes the ticket's, and
+    its statistics move to that window (the rollups follow the case's save)."""
+    ticket.cases.add(*cases)
+    if ticket.window_id is not None:
+        for case in (Case.objects.select_for_update(of=("self",)).select_related("item_version")
+                     .filter(pk__in=[c.pk for c in cases], window__isnull=True).order_by("pk")):
+            case.window_id = ticket.window_id
+            case.save(update_fields=["window"])
+    audit.record("frontdesk.ticket_cases_linked", obj=ticket, by=by,
+                 changes={"cases": [None, [c.number for c in cases]]})
 
 
 @audited_service("frontdesk.ticket_link_cases")
 def ticket_link_cases(*, ticket: Ticket, cases, by) -> Ticket:
     ticket = _locked(ticket, allowed={TicketStatus.SERVING, TicketStatus.DONE})
     require_perm(by, "frontdesk.call_ticket", ticket)
-    cases = _checked_cases(ticket, cases)
-    ticket.cases.add(*cases)
-    audit.record("frontdesk.ticket_cases_linked", obj=ticket, by=by,
-                 changes={"cases": [None, [c.number for c in cases]]})
+    _link(ticket, _checked_cases(ticket, cases), by=by)
     return ticket
 
 
