@@ -24,7 +24,7 @@ class KeywordsField(forms.CharField):
     def prepare_value(self, value):
         return "、".join(value) if isinstance(value, list | tuple) else value
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # a list, not a str
         words = [w.strip() for w in re.split(r"[、,，;；\n]+", super().to_python(value) or "")]
         return list(dict.fromkeys(w for w in words if w))
 

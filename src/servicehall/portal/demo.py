@@ -54,7 +54,8 @@ def _handler(item) -> User | None:
             .order_by("role", "pk").first())
 
 
-def _decide(case: Case, by: User) -> Case:
+def _decide(case: Case, by: User | None) -> Case:
+    assert by is not None, "the demo items were chosen for having a handler"
     case = case_step_take(case=case, by=by)
     while case.steps.filter(status=StepStatus.WAITING).exists():
         case = case_step_complete(case=case, opinion="材料齐全,符合法定条件,同意。", by=by)
@@ -81,8 +82,9 @@ def _items(center: Center) -> list:
     from servicehall.catalog.selectors import published_items
 
     items = [i for i in published_items(center=center).order_by("code")
-             if i.current_version.processing_type == "promised"
-             and i.current_version.steps.exists() and _handler(i) is not None]
+             if (version := i.current_version) is not None
+             and version.processing_type == "promised"
+             and version.steps.exists() and _handler(i) is not None]
     return items[:3]
 
 

@@ -45,7 +45,7 @@ class RegisterForm(forms.Form):
             self.fields["mobile"].label = _("Mobile phone of the account holder")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") and data.get("password2") \
                 and data["password"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))

@@ -116,6 +116,7 @@ def verification_code_check(*, phone: str, code: str,
     if refusal is not None:
         audit.record_failure("accounts.verification_code_check", obj=row, message=refusal)
         raise ValidationFailed(fields={"code": [refusal]})
+    assert row is not None  # no code row is a refusal above
     return row
 
 
@@ -263,10 +264,11 @@ def agent_add(*, profile: ApplicantProfile, name: str, id_number: str, mobile: s
 
 @audited_service("accounts.agent_deactivate")
 def agent_deactivate(*, agent: AuthorisedAgent, by) -> AuthorisedAgent:
-    agent = (AuthorisedAgent.objects.select_for_update().select_related("profile")
+    found = (AuthorisedAgent.objects.select_for_update().select_related("profile")
              .filter(pk=agent.pk).first())
-    if agent is None:
+    if found is None:
         raise NotFound()
+    agent = found
     _own_enterprise(agent.profile, by)
     if agent.is_active:
         agent.is_active = False
