@@ -64,10 +64,10 @@ def applicant_notice_kinds(case: Case) -> list[str]:
     department's review has no notice yet."""
     if case.status == CaseStatus.RETURN_REVIEW:
         return []
-    kinds = []
+    kinds: list[str] = []
     if (case.accepted_on is not None and case.case_type != CaseType.RETURNED
             and case.status != CaseStatus.AWAITING_MATERIALS):
-        kinds.append(_NOTICE_OF_TYPE.get(CaseType(case.case_type)) if case.case_type
+        kinds.append(_NOTICE_OF_TYPE[CaseType(case.case_type)] if case.case_type
                      in _NOTICE_OF_TYPE else _ACCEPTED_NOTICE.get(
                          case.item_version.processing_type, PROMISED))
     current = notice_kind(case)

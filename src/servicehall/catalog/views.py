@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,14 +88,17 @@ def _guide_list(request, center, *, theme_id=None, department_id=None, heading="
     items = selectors.published_items(center=center, department_id=department_id,
                                       theme_id=theme_id)
     results = None
+    page: Page  # of search hits, whichever way they were found
     if query:
         results = search.items_search(center=center, q=query, items=items)
         page = Paginator(results.hits, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = search.attach_items(list(page.object_list), items)
     else:
         page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = [search.Hit(item_id=i.pk, name=i.current_version.name, tier=0,
-                                       item=i) for i in page.object_list]
+        # published items always have a current version; the page now holds hits
+        page.object_list = [search.Hit(  # type: ignore[misc]
+            item_id=i.pk, name=i.current_version.name, tier=0,  # type: ignore[union-attr]
+            item=i) for i in page.object_list]
     return render(request, "catalog/guide_list.html", {
         "center": center, "page": page, "query": query, "results": results,
         "words": results.query.words if results else [],
