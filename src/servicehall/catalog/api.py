@@ -14,6 +14,7 @@ from servicehall.core.models import Center
 from . import selectors, services
 from .choices import HandlingVariant, ItemKind, LimitUnit, ProcessingType
 from .elements import FeeSpec, ItemElements, MaterialSpec, StepSpec
+from .models import ServiceItem
 from .search import query as search
 
 router = Router(tags=["catalog"])
@@ -271,11 +272,15 @@ def guide_search(request, q: str = Query(..., max_length=100), center: str = "",
     hits = search.attach_items(results.hits[offset:offset + limit], items)
     return {"query": q, "count": len(results.hits),
             "synonyms": [{"phrase": p, "term": t} for p, t in results.query.synonyms_used],
-            "results": [{
-                "code": h.item.code, "name": h.name, "department": h.item.department.short_name,
-                "matched_in": h.matched_in, "snippet": h.snippet,
-                "processing_type": h.item.current_version.processing_type,
-                "promised_limit": h.item.current_version.promised_limit,
-                "promised_limit_unit": h.item.current_version.promised_limit_unit,
-                "url": f"{reverse('guide:item', args=[h.item.code])}?center={the_center.code}",
-            } for h in hits]}
+            "results": [_search_result(h.item, h, the_center) for h in hits if h.item]}
+
+
+def _search_result(item: ServiceItem, hit, center: Center) -> dict:
+    version = item.current_version
+    assert version is not None  # a published item has its current version
+    return {"code": item.code, "name": hit.name, "department": item.department.short_name,
+            "matched_in": hit.matched_in, "snippet": hit.snippet,
+            "processing_type": version.processing_type,
+            "promised_limit": version.promised_limit,
+            "promised_limit_unit": version.promised_limit_unit,
+            "url": f"{reverse('guide:item', args=[item.code])}?center={center.code}"}
