@@ -5,7 +5,7 @@ from datetime import date
 
 from ninja import Query, Router, Schema
 
-from servicehall.core.errors import PermissionDenied
+from servicehall.core.permissions import require_perm
 
 from . import selectors
 from .choices import LightChoice
@@ -69,8 +69,7 @@ class FindingOut(Schema):
 
 
 def _require_board(user) -> None:
-    if not user.has_perm("supervision.view_board", getattr(user, "center", None)):
-        raise PermissionDenied()
+    require_perm(user, "supervision.view_board", getattr(user, "center", None))
 
 
 @router.get("/board", response=BoardOut, summary="Lights per department and card counts")

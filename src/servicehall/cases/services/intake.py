@@ -5,12 +5,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import ServiceItem
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
+from servicehall.core.counters import bump
 from servicehall.core.errors import ValidationFailed
 from servicehall.core.identifiers import (
     InvalidIdentifier,
@@ -96,15 +97,8 @@ def _provisional_number() -> str:
 
 def next_case_number(center, day) -> str:
     """The next number of the day, e.g. 440300-20261013-00042: gapless, because the counter
-    row stays locked until the case that uses the number commits (or both roll back). One
-    statement creates or bumps the row and returns the number (PostgreSQL and SQLite ≥ 3.35)."""
-    table = CaseNumberCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (center_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (center_id, day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last", [center.pk, day])
-        (last,) = cursor.fetchone()
+    row stays locked until the case that uses the number commits (or both roll back)."""
+    last = bump(CaseNumberCounter, key={"center_id": center.pk, "day": day}, column="last")
     return f"{center.code}-{day:%Y%m%d}-{last:05d}"
 
 

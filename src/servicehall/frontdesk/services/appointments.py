@@ -6,7 +6,6 @@ import re
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from servicehall.core import audit
 from servicehall.core.audited import audited_service
 from servicehall.core.calendar import calendar_for
 from servicehall.core.choices import MessageChannel
+from servicehall.core.counters import bump
 from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.models import Center
 from servicehall.core.outbox import enqueue
@@ -112,15 +112,10 @@ def _new_reference() -> str:
 
 
 def _count_day(category_id: int, day: date, step: int) -> int:
-    """Add `step` to the category's places of the day in one statement, which also locks the
-    row until the transaction ends; returns the new count."""
-    table = BookingDay._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (category_id, day, booked) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (category_id, day) DO UPDATE SET booked = {table}.booked + %s "
-            "RETURNING booked", [category_id, day, max(step, 0), step])
-        return cursor.fetchone()[0]
+    """Add `step` to the category's places of the day; the row stays locked until the
+    transaction ends. Returns the new count."""
+    return bump(BookingDay, key={"category_id": category_id, "day": day}, column="booked",
+                by=step)
 
 
 def _take_place(slot: AppointmentSlot, *, today: date, same_day: bool = False) -> AppointmentSlot:

@@ -5,7 +5,6 @@ row and checks its state; numbers come from a counter row locked in the issuing 
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from servicehall.catalog.models import Window
 from servicehall.core import audit
 from servicehall.core.audited import audited_service
 from servicehall.core.choices import MessageChannel
+from servicehall.core.counters import bump
 from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.outbox import enqueue
 from servicehall.core.permissions import require_perm
@@ -43,25 +43,11 @@ class QueueEmpty(Conflict):
     code = "queue_empty"
 
 
-_BUMP = ("UPDATE {table} SET last = last + 1 WHERE center_id = %s AND day = %s AND prefix = %s "
-         "RETURNING last")
-
-
 def next_ticket_seq(*, center, day, prefix: str) -> int:
     """The next number of the day for `prefix`: gapless, because the counter row stays locked
-    by the increment until the ticket that uses the number commits (or both roll back). One
-    statement (UPDATE … RETURNING) while the lock is held; the row is created on first use."""
-    sql = _BUMP.format(table=connection.ops.quote_name(TicketCounter._meta.db_table))
-    params = [center.pk, connection.ops.adapt_datefield_value(day), prefix]
-    for _attempt in range(2):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is not None:
-            return row[0]
-        TicketCounter.objects.bulk_create(
-            [TicketCounter(center=center, day=day, prefix=prefix)], ignore_conflicts=True)
-    raise RuntimeError("the ticket counter row could not be created")
+    by the increment until the ticket that uses the number commits (or both roll back)."""
+    return bump(TicketCounter, key={"center_id": center.pk, "day": day, "prefix": prefix},
+                column="last")
 
 
 def ticket_number(prefix: str, seq: int) -> str:
