@@ -3,12 +3,12 @@
 import pytest
 
 from servicehall.accounts.choices import Role
-from tests.stats.test_stats_pages import _signed_in, history, leader  # noqa: F401
+from tests.stats.conftest import _signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_year_figures_and_tables_for_a_leader(client, history, leader,  # noqa: F811
+def test_the_year_figures_and_tables_for_a_leader(client, history, leader,
                                                   django_assert_max_num_queries):
     _signed_in(client, leader)
     with django_assert_max_num_queries(19):
@@ -23,14 +23,14 @@ def test_the_year_figures_and_tables_for_a_leader(client, history, leader,  # no
     assert ["2026-09", 2, 2, 0, 0, 0] in trend["rows"]
 
 
-def test_a_month_narrowed_to_a_department(client, history, leader, department_b):  # noqa: F811
+def test_a_month_narrowed_to_a_department(client, history, leader, department_b):
     _signed_in(client, leader)
     body = client.get("/api/v1/stats/figures", {"kind": "month", "year": 2026, "n": 10,
                                                 "department": department_b.pk}).json()
     assert body["period_start"] == "2026-10-01" and body["figures"]["受理量"] == "1"
 
 
-def test_bad_filters_are_structured_errors(client, history, leader):  # noqa: F811
+def test_bad_filters_are_structured_errors(client, history, leader):
     _signed_in(client, leader)
     response = client.get("/api/v1/stats/figures", {"kind": "quarter", "year": 2026, "n": 7})
     assert response.status_code == 422 and response.json()["fields"] == {"n": ["季度为1至4。"]}
@@ -48,7 +48,7 @@ def test_window_staff_may_not_read_the_statistics(client, make_user):
     assert client.get("/api/v1/stats/figures").status_code == 401
 
 
-def test_the_window_staff_table_counts_each_receiving_clerk(client, history, leader,  # noqa: F811
+def test_the_window_staff_table_counts_each_receiving_clerk(client, history, leader,
                                                             clerk):
     _signed_in(client, leader)
     body = client.get("/api/v1/stats/figures", {"kind": "year", "year": 2026}).json()

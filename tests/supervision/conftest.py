@@ -5,7 +5,10 @@ import pytest
 from servicehall.accounts.choices import Role
 from servicehall.cases.services import case_intake
 from servicehall.core import businessday
+from servicehall.supervision.escalation import escalate
+from servicehall.supervision.scanner import scan
 from tests.cases.conftest import PERSON
+from tests.factories import PASSWORD
 
 ACCEPTED = date(2026, 9, 30)  # Wed; 10 promised working days → due Tue 10-20 (Sat 10-10 works)
 DUE = date(2026, 10, 20)
@@ -44,3 +47,20 @@ def accept(item_a, clerk):
             CaseWatch.objects.filter(pk=case.pk).delete()
         return case
     return make
+
+
+@pytest.fixture
+def watched(accept):
+    """Two overdue cases with a red card on one, a yellow one and a green one."""
+    late, later = accept(), accept()
+    for day in (date(2026, 10, 21), date(2026, 10, 26)):
+        scan(today=day)
+        escalate(today=day)
+    accept(day=date(2026, 10, 26))
+    scan(today=date(2026, 10, 26))
+    return late, later
+
+
+def signed_in(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client

@@ -3,12 +3,12 @@
 import pytest
 
 from servicehall.accounts.choices import Role
-from tests.supervision.test_views import signed_in, watched  # noqa: F401
+from tests.supervision.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_board_lights_and_card_counts(client, supervisor, watched,  # noqa: F811
+def test_the_board_lights_and_card_counts(client, supervisor, watched,
                                           django_assert_max_num_queries):
     signed_in(client, supervisor)
     with django_assert_max_num_queries(8):
@@ -18,7 +18,7 @@ def test_the_board_lights_and_card_counts(client, supervisor, watched,  # noqa: 
     assert body["cards"]["red_issued"] >= 1 and body["cards"]["yellow_issued"] >= 1
 
 
-def test_the_live_list_is_most_urgent_first(client, supervisor, watched,  # noqa: F811
+def test_the_live_list_is_most_urgent_first(client, supervisor, watched,
                                             django_assert_max_num_queries):
     signed_in(client, supervisor)
     with django_assert_max_num_queries(8):
@@ -27,7 +27,7 @@ def test_the_live_list_is_most_urgent_first(client, supervisor, watched,  # noqa
     assert rows[0]["number"] == watched[0].number and rows[0]["light_label"] == "红灯:超期"
 
 
-def test_cards_and_findings(client, supervisor, watched,  # noqa: F811
+def test_cards_and_findings(client, supervisor, watched,
                             django_assert_max_num_queries):
     signed_in(client, supervisor)
     with django_assert_max_num_queries(8):

@@ -10,26 +10,9 @@ from servicehall.accounts.choices import Role
 from servicehall.supervision.escalation import escalate
 from servicehall.supervision.models import Card
 from servicehall.supervision.scanner import scan
-from tests.factories import PASSWORD
+from tests.supervision.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def watched(accept):
-    """Two overdue cases with a red card on one, a yellow one and a green one."""
-    late, later = accept(), accept()
-    for day in (date(2026, 10, 21), date(2026, 10, 26)):
-        scan(today=day)
-        escalate(today=day)
-    accept(day=date(2026, 10, 26))
-    scan(today=date(2026, 10, 26))
-    return late, later
-
-
-def signed_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_board_shows_lights_cards_and_drill_down_links(client, supervisor, watched,
