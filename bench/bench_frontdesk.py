@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import http.client
 import json
 import os
@@ -40,6 +41,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_cases import CpuMeter  # noqa: E402
 
 CENTER_CODE = "990000"
 CATEGORY_CODE = "BENCH"
@@ -178,7 +182,7 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def issue_phase(port: int, clients: int, per_client: int) -> dict:
+def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None = None) -> dict:
     path = f"/api/v1/frontdesk/halls/{CENTER_CODE}/tickets"
     barrier = threading.Barrier(clients + 1)
     latencies: list[float] = []
@@ -206,12 +210,16 @@ def issue_phase(port: int, clients: int, per_client: int) -> dict:
     threads = [threading.Thread(target=run) for _ in range(clients)]
     for thread in threads:
         thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    return {"clients": clients, "requests": clients * per_client, "ok": len(latencies),
+    with meter or contextlib.nullcontext():
+        barrier.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    done = max(1, len(latencies))
+    cpu = {kind: getattr(meter, kind) * 1000 / done for kind in ("server", "db", "client")} \
+        if meter else {}
+    return {"cpu": cpu, "clients": clients, "requests": clients * per_client, "ok": len(latencies),
             "failures": failures[:3], "failed": len(failures), "wall": wall,
             "throughput": len(latencies) / wall,
             "p50": percentile(latencies, 0.5) * 1000, "p95": percentile(latencies, 0.95) * 1000,
@@ -282,7 +290,9 @@ def main() -> int:
     process = start_server(args.server, port, env, args.workers, args.threads)
     try:
         issue_phase(port, 10, 2)  # warm-up: connections, imports, caches
-        results = [issue_phase(port, int(c), args.per_client) for c in args.clients.split(",")]
+        results = [issue_phase(port, int(c), args.per_client, CpuMeter(args.database_url,
+                                                                      process.pid))
+                   for c in args.clients.split(",")]
         calls = call_phase(port, token, window_id, args.calls)
     finally:
         stop_server(process)
@@ -294,6 +304,8 @@ def main() -> int:
               f" p95 {r['p95']:.0f} ms, max {r['max']:.0f} ms; p95/goal = "
               f"{r['p95'] / GOAL_P95_MS:.2f}" + (f"; FAILED {r['failed']}: {r['failures']}"
                                                 if r["failed"] else ""))
+        print(f"    CPU per ticket: server {r['cpu']['server']:.2f} ms, PostgreSQL "
+              f"{r['cpu']['db']:.2f} ms, benchmark clients {r['cpu']['client']:.2f} ms")
     print(f"call next (one window, queue of ~{issued - args.calls} left waiting): {calls['calls']}"
           f" calls, p50 {calls['p50']:.1f} ms, p95 {calls['p95']:.1f} ms, "
           f"max {calls['max']:.1f} ms")
