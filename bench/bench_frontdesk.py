@@ -3,7 +3,7 @@
 
 Usage: python bench/bench_frontdesk.py [--database-url postgres://postgres@127.0.0.1:5432/bench_fd]
            [--clients 50,200] [--per-client 10] [--calls 200] [--workers 2] [--threads 2]
-           [--server gunicorn|uvicorn] [--timeout 600]
+           [--server gunicorn|uvicorn] [--timeout 600] [--seal worker|commit]
 
 1. Ticket issue: for each number of clients, that many client threads start together and each
    POSTs `--per-client` tickets to the public endpoint /api/v1/frontdesk/halls/<center>/tickets
@@ -17,6 +17,10 @@ The server is a real one on 127.0.0.1 (gunicorn gthread workers by default, 2 wo
 threads: the best p95 of 4×4, 6×1, 8×1, 10×1, 3×2, 3×3, 4×2 and 2×4 on 2 cores; or uvicorn
 workers) with DJANGO_DEBUG=false and freshly generated keys; it is stopped at the end, also on
 error. The database is created if missing and migrated. No traffic leaves 127.0.0.1.
+Audit entries are sealed into the hash chain by `manage.py worker` running beside the server,
+as in production (AUDIT_SEAL_AFTER_COMMIT=false; `--seal commit` seals after each request's
+commit instead); at the end the rest is sealed and the whole chain verified. CPU per ticket is
+printed for the server, PostgreSQL, the benchmark's clients and the worker.
 Goal (issue 4): p95 < 1 s at 200 clients.
 """
 
@@ -43,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_cases import CpuMeter  # noqa: E402
+from bench_cases import CpuMeter, cpu_of  # noqa: E402
 
 CENTER_CODE = "990000"
 CATEGORY_CODE = "BENCH"
@@ -147,6 +151,13 @@ def start_server(kind: str, port: int, env: dict[str, str], workers: int,
     raise SystemExit("the server did not start")
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen:
+    """The production background worker: it seals the audit entries every AUDIT_SEAL_SECONDS
+    (and runs the other periodic jobs, which have little to do in the bench hall)."""
+    return subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=ROOT, env=env,
+                            start_new_session=True, stdout=subprocess.DEVNULL)
+
+
 def stop_server(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
@@ -182,7 +193,8 @@ class Client:
         raise AssertionError("unreachable")
 
 
-def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None = None) -> dict:
+def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None = None,
+                sealer_pid: int | None = None) -> dict:
     path = f"/api/v1/frontdesk/halls/{CENTER_CODE}/tickets"
     barrier = threading.Barrier(clients + 1)
     latencies: list[float] = []
@@ -210,6 +222,7 @@ def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None
     threads = [threading.Thread(target=run) for _ in range(clients)]
     for thread in threads:
         thread.start()
+    sealer0 = cpu_of(sealer_pid) if sealer_pid else 0.0
     with meter or contextlib.nullcontext():
         barrier.wait()
         started = time.perf_counter()
@@ -219,6 +232,8 @@ def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None
     done = max(1, len(latencies))
     cpu = {kind: getattr(meter, kind) * 1000 / done for kind in ("server", "db", "client")} \
         if meter else {}
+    if sealer_pid:
+        cpu["sealer"] = (cpu_of(sealer_pid) - sealer0) * 1000 / done
     return {"cpu": cpu, "clients": clients, "requests": clients * per_client, "ok": len(latencies),
             "failures": failures[:3], "failed": len(failures), "wall": wall,
             "throughput": len(latencies) / wall,
@@ -242,6 +257,19 @@ def call_phase(port: int, token: str, window_id: int, calls: int) -> dict:
     return {"calls": calls, "p50": percentile(latencies, 0.5) * 1000,
             "p95": percentile(latencies, 0.95) * 1000, "max": max(latencies) * 1000,
             "mean": statistics.mean(latencies) * 1000}
+
+
+def check_audit() -> tuple[int, int, bool]:
+    """(entries waiting for their seal when the load stopped, entries verified, intact)."""
+    from django.db import connection
+
+    from servicehall.core import audit
+
+    waiting = audit.unsealed()
+    audit.seal()
+    checked, broken = audit.verify()
+    connection.close()
+    return waiting, checked, broken is None
 
 
 def check_numbers() -> tuple[int, bool]:
@@ -273,6 +301,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--seal", choices=["worker", "commit"], default="worker",
+                        help="who seals the audit entries into the hash chain: `manage.py "
+                             "worker` running beside the server (AUDIT_SEAL_AFTER_COMMIT=false, "
+                             "as in production), or each request after its commit")
     args = parser.parse_args()
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("the benchmark only talks to a database on this machine")
@@ -281,6 +313,7 @@ def main() -> int:
 
     ensure_database(args.database_url)
     env = server_env(args.database_url)
+    env["AUDIT_SEAL_AFTER_COMMIT"] = "true" if args.seal == "commit" else "false"
     window_id, token = prepare(env)
     port = free_port()
     print(f"server: {args.server}, {args.workers} workers"
@@ -288,15 +321,20 @@ def main() -> int:
           + f", 127.0.0.1:{port}; database {urlsplit(args.database_url).path.lstrip('/')}; "
           f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     process = start_server(args.server, port, env, args.workers, args.threads)
+    sealer = start_worker(env) if args.seal == "worker" else None
     try:
         issue_phase(port, 10, 2)  # warm-up: connections, imports, caches
-        results = [issue_phase(port, int(c), args.per_client, CpuMeter(args.database_url,
-                                                                      process.pid))
+        results = [issue_phase(port, int(c), args.per_client,
+                               CpuMeter(args.database_url, process.pid),
+                               sealer.pid if sealer else None)
                    for c in args.clients.split(",")]
         calls = call_phase(port, token, window_id, args.calls)
     finally:
         stop_server(process)
+        if sealer:
+            stop_server(sealer)
     issued, gapless = check_numbers()
+    waiting, checked, intact = check_audit()
 
     for r in results:
         print(f"ticket issue, {r['clients']:>3} clients: {r['ok']}/{r['requests']} tickets in "
@@ -305,17 +343,21 @@ def main() -> int:
               f"{r['p95'] / GOAL_P95_MS:.2f}" + (f"; FAILED {r['failed']}: {r['failures']}"
                                                 if r["failed"] else ""))
         print(f"    CPU per ticket: server {r['cpu']['server']:.2f} ms, PostgreSQL "
-              f"{r['cpu']['db']:.2f} ms, benchmark clients {r['cpu']['client']:.2f} ms")
+              f"{r['cpu']['db']:.2f} ms, benchmark clients {r['cpu']['client']:.2f} ms"
+              + (f", worker (audit sealing) {r['cpu']['sealer']:.2f} ms" if "sealer" in r["cpu"]
+                 else ""))
     print(f"call next (one window, queue of ~{issued - args.calls} left waiting): {calls['calls']}"
           f" calls, p50 {calls['p50']:.1f} ms, p95 {calls['p95']:.1f} ms, "
           f"max {calls['max']:.1f} ms")
     print(f"numbers of prefix {PREFIX} today: {issued} issued, "
           f"{'gapless and unique' if gapless else 'NOT GAPLESS'}")
+    print(f"audit chain: {checked} entries {'verified' if intact else 'BROKEN'}; "
+          f"{waiting} were waiting for their seal when the load stopped")
     last = results[-1]
     met = last["p95"] < GOAL_P95_MS and not last["failed"]
     print(f"goal p95 < {GOAL_P95_MS:.0f} ms at {last['clients']} clients: "
           f"{'met' if met else 'NOT met'}")
-    return 0 if gapless and not any(r["failed"] for r in results) else 1
+    return 0 if gapless and intact and not any(r["failed"] for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ def test_admin_create_change_and_delete_are_audited(admin_client, center):
         "center": center.pk, "code": "QXJ", "name": "深圳市气象局", "short_name": "气象局",
         "phone": "", "sort_order": 1, "is_active": "on"})
     admin_client.post(f"/admin/catalog/department/{department.pk}/delete/", {"post": "yes"})
-    actions = list(AuditEntry.objects.order_by("seq").values_list("action", flat=True))
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
     assert actions[-3:] == ["catalog.department_created", "catalog.department_changed",
                             "catalog.department_deleted"]
     change = AuditEntry.objects.get(action="catalog.department_changed")

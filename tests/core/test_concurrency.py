@@ -59,7 +59,19 @@ def test_parallel_appends_keep_the_audit_chain_gapless_and_intact(center):
 
     results = _run_at_once([writer(n) for n in range(8)])
     assert not [r for r in results if isinstance(r, Exception)], results
+    audit.seal()  # what a sealer skipped while another was at work, as the worker job does
     checked, broken = audit.verify()
     assert broken is None and checked == AuditEntry.objects.count() >= 160
     seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_sealers_at_work_together_seal_each_entry_once(center, settings):
+    settings.AUDIT_SEAL_AFTER_COMMIT = False  # leave the entries to the sealers below
+    for n in range(300):
+        audit.record(f"test.waiting_{n}", center=center)
+    results = _run_at_once([lambda: audit.seal(batch_size=50) for _ in range(4)]
+                           + [lambda: audit.seal(batch_size=50, wait=False) for _ in range(2)])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(results) == 300 and audit.unsealed() == 0
+    assert audit.verify() == (300, None)

@@ -25,5 +25,5 @@ def home_summary(*, user) -> dict:
     if user.is_center_staff or user.is_superuser:
         summary["items"] = items_for_staff(user=user).count()
         summary["departments"] = departments_for_staff(user=user).count()
-    summary["recent"] = list(AuditEntry.objects.filter(actor=user).order_by("-seq")[:8])
+    summary["recent"] = list(AuditEntry.objects.filter(actor=user).order_by("-pk")[:8])
     return summary

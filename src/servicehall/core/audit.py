@@ -1,7 +1,13 @@
 """The audit log: every write and every refusal, SM3 hash-chained.
 
-Each entry's hash is SM3(previous hash + canonical JSON of the entry). Appends take the row lock
-on the single chain head, so the chain order is the commit order on every database.
+An entry is written in the transaction of the change it describes, without a chain position;
+sealing gives the committed entries theirs afterwards, in id order: the next sequence number,
+the previous entry's hash, and its own hash SM3(previous hash + canonical JSON of the entry).
+Sealing holds the row lock on the single chain head and runs after every commit that wrote an
+entry (a sealer already at work is not waited for: it or the next one takes the new entries)
+and as a worker job, so no change waits for the chain and the chain order is the sealing
+order. Until sealed, an entry is protected by the database guard alone (core.dbguard), which
+lets an unsealed row receive its seal and nothing else.
 """
 
 import json
@@ -11,7 +17,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from cryptography.hazmat.primitives import hashes
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import context
@@ -84,7 +91,7 @@ def diff(before: dict, after: dict) -> dict:
 
 @dataclass(frozen=True)
 class _Content:
-    seq: int
+    seq: int | None
     created_at: datetime
     action: str
     outcome: str
@@ -110,9 +117,11 @@ def entry_hash(prev_hash: str, content: _Content) -> str:
     return sm3_hex(prev_hash.encode() + content.canonical())
 
 
-def content_of(entry: AuditEntry) -> _Content:
+def content_of(entry: AuditEntry, *, seq: int | None = None) -> _Content:
+    """What the hash covers; `seq` is the position being given to an unsealed entry."""
     return _Content(
-        seq=entry.seq, created_at=entry.created_at, action=entry.action, outcome=entry.outcome,
+        seq=entry.seq if seq is None else seq, created_at=entry.created_at,
+        action=entry.action, outcome=entry.outcome,
         actor_id=entry.actor_id, actor_label=entry.actor_label, center_id=entry.center_id,
         object_type=entry.object_type, object_id=entry.object_id,
         object_repr=entry.object_repr, changes=entry.changes, message=entry.message,
@@ -137,33 +146,82 @@ def _actor_fields(by) -> tuple[int | None, str]:
 def record(action: str, *, obj: models.Model | None = None, by=None, changes: dict | None = None,
            outcome: str = AuditOutcome.SUCCESS, message: str = "", center=None,
            object_label: str = "") -> AuditEntry:
-    """Append one entry. Runs inside the caller's transaction: it commits or rolls back with
-    the change it describes."""
+    """Append one unsealed entry. Runs inside the caller's transaction: it commits or rolls
+    back with the change it describes; sealing follows the commit."""
     ctx = context.current()
     actor_id, actor_label = _actor_fields(by)
-    with transaction.atomic(savepoint=False):  # a failure here fails the change it describes
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
-        content = _Content(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            action=action,
-            outcome=str(outcome),
-            actor_id=actor_id,
-            actor_label=masked(actor_label),
-            center_id=_center_id_of(obj, center),
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=masked(object_label or (str(obj) if obj is not None else ""))[:200],
-            changes=masked(to_json_value(changes or {})),
-            message=masked(message),
-            ip=ctx.ip,
-            channel=ctx.channel,
-        )
-        new_hash = entry_hash(head.hash, content)
-        entry = AuditEntry.objects.create(prev_hash=head.hash, hash=new_hash, **content.__dict__)
-        AuditChainHead.objects.filter(pk=1).update(seq=content.seq, hash=new_hash)
+    entry = AuditEntry.objects.create(
+        created_at=timezone.now(),
+        action=action,
+        outcome=str(outcome),
+        actor_id=actor_id,
+        actor_label=masked(actor_label),
+        center_id=_center_id_of(obj, center),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=masked(object_label or (str(obj) if obj is not None else ""))[:200],
+        changes=masked(to_json_value(changes or {})),
+        message=masked(message),
+        ip=ctx.ip,
+        channel=ctx.channel,
+    )
+    if getattr(settings, "AUDIT_SEAL_AFTER_COMMIT", True):
+        _seal_after_commit()
     return entry
+
+
+def _seal_after_commit() -> None:
+    """Once per transaction, however many entries it writes."""
+    if not any(func is _seal_without_waiting for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_seal_without_waiting, robust=True)
+
+
+def _seal_without_waiting() -> None:
+    seal(wait=False)
+
+
+def seal(*, batch_size: int = 1000, wait: bool = True) -> int:
+    """Give every committed unsealed entry its place in the chain; returns how many were
+    sealed. With wait=False it returns 0 at once when another sealer holds the chain head
+    (PostgreSQL; SQLite's transactions take turns anyway)."""
+    sealed = 0
+    while True:
+        done = _seal_batch(batch_size, wait=wait)
+        sealed += done
+        if done < batch_size:
+            return sealed
+
+
+def _seal_batch(batch_size: int, *, wait: bool) -> int:
+    with transaction.atomic():
+        head = _locked_head(wait=wait)
+        if head is None:
+            return 0
+        pending = list(AuditEntry.objects.filter(hash__isnull=True).order_by("pk")[:batch_size])
+        if not pending:
+            return 0
+        seq, prev_hash, rows = head.seq, head.hash, []
+        for entry in pending:
+            seq += 1
+            new_hash = entry_hash(prev_hash, content_of(entry, seq=seq))
+            rows.append((seq, prev_hash, new_hash, entry.pk))
+            prev_hash = new_hash
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # a lost seal is redone by the next sealer
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.executemany(
+                "UPDATE core_auditentry SET seq = %s, prev_hash = %s, hash = %s "
+                "WHERE id = %s AND hash IS NULL", rows)
+        AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev_hash)
+        return len(rows)
+
+
+def _locked_head(*, wait: bool) -> AuditChainHead | None:
+    head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
+    if head is None and not AuditChainHead.objects.filter(pk=1).exists():
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def record_failure(action: str, *, by=None, obj=None, message: str, center=None) -> AuditEntry:
@@ -179,9 +237,10 @@ class Break:
 
 
 def verify(batch_size: int = 5000) -> tuple[int, Break | None]:
-    """Walk the chain in order; return (entries checked, first broken link or None)."""
+    """Walk the sealed chain in order; return (entries checked, first broken link or None).
+    Entries not sealed yet are not part of the chain (see `unsealed`)."""
     prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
-    queryset = AuditEntry.objects.order_by("seq")
+    queryset = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
     for entry in queryset.iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
             return checked, Break(expected_seq, "missing")
@@ -194,3 +253,7 @@ def verify(batch_size: int = 5000) -> tuple[int, Break | None]:
     if head is not None and (head.seq != checked or head.hash != prev_hash):
         return checked, Break(checked + 1, "truncated")
     return checked, None
+
+
+def unsealed() -> int:
+    return AuditEntry.objects.filter(hash__isnull=True).count()

@@ -79,9 +79,10 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """An append-only, hash-chained record of one action. Written only by `core.audit`."""
+    """An append-only, hash-chained record of one action. Written only by `core.audit`; its
+    chain position (seq, prev_hash, hash) is set once, when it is sealed."""
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=AuditOutcome.choices)
@@ -97,19 +98,23 @@ class AuditEntry(models.Model):
     message = models.TextField(_("message"), blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, null=True, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["id"], condition=models.Q(hash__isnull=True),
+                         name="audit_unsealed_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq if self.seq is not None else '…'} {self.action}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -121,7 +126,7 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of the audit chain; its row lock serialises appends."""
+    """The last sealed link of the audit chain; its row lock serialises sealing."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)

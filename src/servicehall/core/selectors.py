@@ -35,4 +35,4 @@ def audit_entries(*, center: Center | None, action: str = "", actor: str = "",
         entries = entries.filter(actor_label__icontains=actor)
     if day:
         entries = entries.filter(created_at__date=day)
-    return entries.order_by("-seq")
+    return entries.order_by("-pk")

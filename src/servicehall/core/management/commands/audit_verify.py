@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from servicehall.core.audit import verify
+from servicehall.core.audit import seal, verify
 
 REASONS = {
     "missing": "an entry is missing (deleted) at this position",
@@ -11,9 +11,13 @@ REASONS = {
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log's SM3 hash chain and name the first broken link."
+    help = ("Seal the audit entries still waiting for their place in the chain, then verify the "
+            "SM3 hash chain and name the first broken link.")
 
     def handle(self, *args, **options):
+        sealed = seal()
+        if sealed:
+            self.stdout.write(f"{sealed} entries sealed")
         checked, broken = verify()
         if broken is not None:
             raise CommandError(f"audit chain broken at entry #{broken.seq}: "
