@@ -43,10 +43,10 @@ class QueueEmpty(Conflict):
     code = "queue_empty"
 
 
-def next_ticket_seq(*, center, day, prefix: str) -> int:
+def next_ticket_seq(*, center_id: int, day, prefix: str) -> int:
     """The next number of the day for `prefix`: gapless, because the counter row stays locked
     by the increment until the ticket that uses the number commits (or both roll back)."""
-    return bump(TicketCounter, key={"center_id": center.pk, "day": day, "prefix": prefix},
+    return bump(TicketCounter, key={"center_id": center_id, "day": day, "prefix": prefix},
                 column="last")
 
 
@@ -112,9 +112,9 @@ def ticket_issue(*, category: Category, channel: str, by, priority: str = Priori
         raise ValidationFailed(fields=errors)
     now = now or timezone.now()
     day = timezone.localdate(now)
-    seq = next_ticket_seq(center=category.center, day=day, prefix=category.prefix)
+    seq = next_ticket_seq(center_id=category.center_id, day=day, prefix=category.prefix)
     ticket = Ticket.objects.create(
-        center=category.center, category=category, day=day, prefix=category.prefix, seq=seq,
+        center_id=category.center_id, category=category, day=day, prefix=category.prefix, seq=seq,
         number=ticket_number(category.prefix, seq), priority=priority, channel=channel,
         phone=phone.strip(), issued_at=now, queued_at=now,
         issued_by=by if by is not None and by.is_authenticated else None)
@@ -122,7 +122,7 @@ def ticket_issue(*, category: Category, channel: str, by, priority: str = Priori
         "number": [None, ticket.number], "priority": [None, priority],
         "channel": [None, channel]})
     if category.backup_threshold is not None:
-        waiting = Ticket.objects.filter(center=category.center, day=day, category=category,
+        waiting = Ticket.objects.filter(center_id=category.center_id, day=day, category=category,
                                         status=TicketStatus.WAITING).count()
         _check_backup_alert(ticket, waiting=waiting, by=by)
     return ticket
