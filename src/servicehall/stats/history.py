@@ -27,6 +27,8 @@ from servicehall.catalog.models import ServiceItem
 from servicehall.core.calendar import calendar_for
 from servicehall.core.workcalendar import CalendarNotConfigured
 
+from .rollups import is_superuser
+
 PER_WORKING_DAY = 4348  # seed 000: 日均业务受理量4348件
 MIN_WORKING_DAYS = 500  # a small history still spans two years, for year-on-year figures
 IMMEDIATE_SHARE = 0.53  # 即办件占业务总量的53.17%
@@ -324,7 +326,7 @@ class _SqlCatalog:
         }
 
 
-def _case_defaults(center) -> dict[str, str]:
+def _case_defaults(center) -> dict[str, tuple]:
     """Every case column the generator does not draw: the value of a fresh case, as a typed
     SQL literal parameter (name → expression), like the COPY writer's prepared default."""
     prototype = Case(center=center, number="", received_on=timezone.localdate())
@@ -457,12 +459,6 @@ def _secondary_indexes(cursor) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
-def _is_superuser(cursor) -> bool:
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    row = cursor.fetchone()
-    return bool(row and row[0])
-
-
 def generate_history_sql(*, center, cases: int, until: date | None = None, seed: int = 1,
                          chunk: int = SQL_CHUNK, progress=None,
                          rebuild_indexes: bool | None = None) -> int:
@@ -487,7 +483,7 @@ def generate_history_sql(*, center, cases: int, until: date | None = None, seed:
         rebuild_indexes = cases >= REBUILD_INDEXES_FROM
     with connection.cursor() as cursor:
         dropped = _secondary_indexes(cursor) if rebuild_indexes else []
-        replica = _is_superuser(cursor)
+        replica = is_superuser(cursor)
         try:
             for name, _definition in dropped:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
@@ -495,10 +491,11 @@ def generate_history_sql(*, center, cases: int, until: date | None = None, seed:
                 hi = min(cases, lo + chunk)
                 with transaction.atomic():
                     cursor.execute("SELECT setseed(%s)", [_chunk_seed(seed, lo)])
-                    cursor.execute("SET LOCAL synchronous_commit = off")  # a rerun redoes it
                     if replica:
                         cursor.execute("SET LOCAL session_replication_role = replica")
                     cursor.execute(sql, {**params, "lo": lo, "hi": hi})
+                    if replica:  # not beyond the chunk, should a caller's transaction hold it
+                        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
                 if progress is not None:
                     progress(hi - lo)
         finally:

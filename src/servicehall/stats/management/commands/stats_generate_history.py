@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.models import Center
 from servicehall.stats.history import SQL_FROM, generate_history, generate_history_sql
 from servicehall.stats.progress import ProgressBar
-from servicehall.stats.rollups import rollups_rebuild
+from servicehall.stats.rollups import rollups_rebuild, rollups_vacuum
 
 
 class Command(BaseCommand):
@@ -31,5 +31,6 @@ class Command(BaseCommand):
         bar.finish()
         rows = rollups_rebuild(center=target, progress=lambda total: ProgressBar(
             total, label=_("Rollups"), stream=self.stderr))
+        rollups_vacuum()
         self.stdout.write(_("{cases} cases written for {center}; {rows} rollup rows.").format(
             cases=cases, center=target.name, rows=rows))
