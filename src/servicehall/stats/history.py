@@ -3,7 +3,8 @@ about 4,348 cases accepted per working day (1.09 million a year), 53% of them im
 about 42% of all cases completed early, a few returned or accepted pending supplement, a busy
 morning and afternoon, most cases at a window. Cases are written with bulk inserts (COPY on
 PostgreSQL; not through the services, which would take days for millions), each with its
-intake entry on the timeline; the rollups are rebuilt afterwards."""
+intake entry on the timeline; the rollups are rebuilt afterwards. For millions of cases on
+PostgreSQL, `generate_history_sql` has the database draw them by the same rules."""
 
 import json
 import random
@@ -327,8 +328,8 @@ class _SqlCatalog:
 
 
 def _case_defaults(center) -> dict[str, tuple]:
-    """Every case column the generator does not draw: the value of a fresh case, as a typed
-    SQL literal parameter (name → expression), like the COPY writer's prepared default."""
+    """Every case column (name → value, SQL type): the value of a fresh case, like the COPY
+    writer's prepared defaults; the columns the generator draws are replaced in the SQL."""
     prototype = Case(center=center, number="", received_on=timezone.localdate())
     defaults = {}
     for f in Case._meta.concrete_fields:
