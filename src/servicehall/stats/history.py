@@ -8,6 +8,7 @@ PostgreSQL, `generate_history_sql` has the database draw them by the same rules.
 
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -280,7 +281,7 @@ def _lower_bounds(weights: list[float]) -> list[float]:
     return bounds
 
 
-def _draw(weighted: list[tuple[object, float]], roll: str) -> str:
+def _draw(weighted: Sequence[tuple[str | int, float]], roll: str) -> str:
     """A SQL expression choosing one of the values of `weighted` by the uniform `roll`."""
     values = [v for v, _ in weighted]
     bounds = _lower_bounds([w for _, w in weighted])
@@ -309,7 +310,8 @@ class _SqlCatalog:
         imm, imm_bounds, imm_total = part(True)
         other, other_bounds, other_total = part(False)
         reach = max(max(max(i.promised, 1) + 3, i.legal or 0) for i in items)
-        extension, d = [], clock.days[-1]
+        extension: list[date] = []
+        d = clock.days[-1]
         while len(extension) <= reach:
             d += timedelta(days=1)
             if d.isoweekday() <= 5:
@@ -331,11 +333,11 @@ def _case_defaults(center) -> dict[str, tuple]:
     """Every case column (name → value, SQL type): the value of a fresh case, like the COPY
     writer's prepared defaults; the columns the generator draws are replaced in the SQL."""
     prototype = Case(center=center, number="", received_on=timezone.localdate())
-    defaults = {}
+    defaults: dict[str, tuple] = {}
     for f in Case._meta.concrete_fields:
         if f.primary_key:
             continue
-        defaults[f.column] = (f.get_db_prep_save(getattr(prototype, f.attname), connection),
+        defaults[str(f.column)] = (f.get_db_prep_save(getattr(prototype, f.attname), connection),
                               f.db_type(connection))
     return defaults
 
