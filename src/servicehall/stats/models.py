@@ -98,7 +98,16 @@ class MonthlyRollup(models.Model):
             name="monthly_rollup_key")]
         indexes = [models.Index(fields=["center", "month"], name="monthly_center_month_idx"),
                    models.Index(fields=["department", "month"],
-                                name="monthly_department_month_idx")]
+                                name="monthly_department_month_idx"),
+                   # the pending balance sums every month of history: these let it read only
+                   # the rows that move it, from the index (PostgreSQL; plain indexes elsewhere)
+                   models.Index(fields=["center", "month"], name="monthly_center_pending_idx",
+                                include=["department", "item", "pending_delta"],
+                                condition=~models.Q(pending_delta=0)),
+                   models.Index(fields=["department", "month"],
+                                name="monthly_department_pending_idx",
+                                include=["item", "pending_delta"],
+                                condition=~models.Q(pending_delta=0))]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.department_id} {self.item_id}"
@@ -125,7 +134,12 @@ class HourlyRollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "weekday", "hour", "center",
                                                        "department", "item"],
                                                name="hourly_rollup_key")]
-        indexes = [models.Index(fields=["center", "month"], name="hourly_center_month_idx")]
+        # the heat map of a year reads every weekday × hour × item row of it: from the index
+        indexes = [models.Index(fields=["center", "month"], name="hourly_center_month_idx",
+                                include=["department", "item", "weekday", "hour", "received"]),
+                   models.Index(fields=["department", "month"],
+                                name="hourly_department_month_idx",
+                                include=["item", "weekday", "hour", "received"])]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.weekday} {self.hour}h"

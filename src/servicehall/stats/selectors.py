@@ -64,7 +64,8 @@ def period_figures(*, user, scope: Scope, period: Period) -> Figures:
         **{f"sum_{name}": Sum(name, filter=_in(period)) for name in COUNTERS},
         prev_year=Sum("accepted", filter=_in(period.year_before())),
         prev_period=Sum("accepted", filter=_in(period.previous())))
-    pending = rows.filter(month__lte=period.end).aggregate(p=Sum("pending_delta"))["p"] or 0
+    pending = (rows.filter(month__lte=period.end).exclude(pending_delta=0)  # rows that move it
+               .aggregate(p=Sum("pending_delta"))["p"] or 0)
     channels = dict(rows.filter(_in(period)).values_list("channel").annotate(n=Sum("accepted"))
                     .order_by())
     counts = {name: current[f"sum_{name}"] or 0 for name in COUNTERS}

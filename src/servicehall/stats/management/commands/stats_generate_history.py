@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from servicehall.core.models import Center
-from servicehall.stats.history import generate_history
+from servicehall.stats.history import SQL_FROM, generate_history, generate_history_sql
 from servicehall.stats.progress import ProgressBar
-from servicehall.stats.rollups import rollups_rebuild
+from servicehall.stats.rollups import rollups_rebuild, rollups_vacuum
 
 
 class Command(BaseCommand):
@@ -24,9 +25,12 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(_("No center with service items; load the catalog first."))
         bar = ProgressBar(cases, label=_("Cases"), stream=self.stderr)
-        generate_history(center=target, cases=cases, seed=seed, progress=bar.advance)
+        set_based = connection.vendor == "postgresql" and cases >= SQL_FROM
+        generate = generate_history_sql if set_based else generate_history
+        generate(center=target, cases=cases, seed=seed, progress=bar.advance)
         bar.finish()
-        rebuild = ProgressBar(target.cases.count(), label=_("Rollups"), stream=self.stderr)
-        rows = rollups_rebuild(center=target, progress=lambda facts: rebuild.wrap(facts))
+        rows = rollups_rebuild(center=target, progress=lambda total: ProgressBar(
+            total, label=_("Rollups"), stream=self.stderr))
+        rollups_vacuum()
         self.stdout.write(_("{cases} cases written for {center}; {rows} rollup rows.").format(
             cases=cases, center=target.name, rows=rows))

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from servicehall.core.models import Center
-from servicehall.stats.rollups import rollups_rebuild
+from servicehall.stats.rollups import rollups_rebuild, rollups_vacuum
 
 
 class Command(BaseCommand):
@@ -14,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, center=None, **options):
         target = Center.objects.get(code=center) if center else None
         rows = rollups_rebuild(center=target)
+        rollups_vacuum()
         if options["verbosity"]:
             self.stdout.write(_("{rows} rollup rows rebuilt.").format(rows=rows))
