@@ -320,8 +320,8 @@ def main() -> int:
           + (f" x {args.threads} threads" if args.server == "gunicorn" else "")
           + f", 127.0.0.1:{port}; database {urlsplit(args.database_url).path.lstrip('/')}; "
           f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    sealer = start_worker(env) if args.seal == "worker" else None  # starts while the server does
     process = start_server(args.server, port, env, args.workers, args.threads)
-    sealer = start_worker(env) if args.seal == "worker" else None
     try:
         issue_phase(port, 10, 2)  # warm-up: connections, imports, caches
         results = [issue_phase(port, int(c), args.per_client,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from . import context
 from .choices import AuditOutcome
 from .identifiers import mask_id_numbers_in_text
+from .inserts import insert
 from .models import AuditChainHead, AuditEntry, Center
 
 GENESIS_HASH = "0" * 64
@@ -150,7 +151,7 @@ def record(action: str, *, obj: models.Model | None = None, by=None, changes: di
     back with the change it describes; sealing follows the commit."""
     ctx = context.current()
     actor_id, actor_label = _actor_fields(by)
-    entry = AuditEntry.objects.create(
+    entry = insert(AuditEntry(
         created_at=timezone.now(),
         action=action,
         outcome=str(outcome),
@@ -164,7 +165,7 @@ def record(action: str, *, obj: models.Model | None = None, by=None, changes: di
         message=masked(message),
         ip=ctx.ip,
         channel=ctx.channel,
-    )
+    ))
     if getattr(settings, "AUDIT_SEAL_AFTER_COMMIT", True):
         _seal_after_commit()
     return entry

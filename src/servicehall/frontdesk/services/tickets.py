@@ -16,6 +16,7 @@ from servicehall.core.audited import audited_service
 from servicehall.core.choices import MessageChannel
 from servicehall.core.counters import bump
 from servicehall.core.errors import Conflict, ValidationFailed
+from servicehall.core.inserts import insert
 from servicehall.core.outbox import enqueue
 from servicehall.core.permissions import require_perm
 
@@ -113,11 +114,11 @@ def ticket_issue(*, category: Category, channel: str, by, priority: str = Priori
     now = now or timezone.now()
     day = timezone.localdate(now)
     seq = next_ticket_seq(center_id=category.center_id, day=day, prefix=category.prefix)
-    ticket = Ticket.objects.create(
+    ticket = insert(Ticket(
         center_id=category.center_id, category=category, day=day, prefix=category.prefix, seq=seq,
         number=ticket_number(category.prefix, seq), priority=priority, channel=channel,
         phone=phone.strip(), issued_at=now, queued_at=now,
-        issued_by=by if by is not None and by.is_authenticated else None)
+        issued_by=by if by is not None and by.is_authenticated else None))
     audit.record("frontdesk.ticket_issued", obj=ticket, by=by, changes={
         "number": [None, ticket.number], "priority": [None, priority],
         "channel": [None, channel]})
