@@ -13,8 +13,8 @@ One run, three measurements, all against the same database (created if missing, 
    Every response must be 201; the cases of the run in the database must number `--cases`, and
    every day's case numbers must be gapless (1..counter).
 2. Raw-SQL ceiling: the same rows per case (case with encrypted ID and blind index, 3 materials,
-   5 steps with the 承办 step active, one case event, one audit entry whose SM3 chain hash is
-   computed exactly as core.audit does under the chain-head row lock, the SMS in the outbox,
+   5 steps with the 承办 step active, one case event, one audit entry written unsealed as
+   core.audit writes it (no lock; both paths' entries are sealed at the end), the SMS in the outbox,
    the per-day number counter row locked and bumped) written with plain psycopg, one
    transaction per case, from `--concurrency` processes with one connection each, one
    statement per round trip. Like the API path, the case gets the day's number late (after
@@ -102,6 +102,7 @@ def server_env(url: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback, as behind a TLS proxy
         "LOG_LEVEL": "WARNING",
         "OUTBOX_SENDER": "console",
+        "AUDIT_SEAL_AFTER_COMMIT": "false",  # production: the worker seals, not the request
         "PYTHONPATH": str(ROOT / "src"),
     })
     return env
@@ -383,10 +384,10 @@ def cpu_line(server: float, db: float, client: float, count: int, unit: str) -> 
 # --- checks --------------------------------------------------------------------------------
 
 def settle(url: str) -> None:
-    """Vacuum the two single rows every case updates (the day's number counter and the audit
-    chain head), so that each phase starts without the dead row versions of the one before."""
+    """Vacuum the single row every case updates (the day's number counter), so that each
+    phase starts without the dead row versions of the one before."""
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM (ANALYZE) cases_casenumbercounter, core_auditchainhead")
+        conn.execute("VACUUM (ANALYZE) cases_casenumbercounter")
 
 
 def check_numbers(url: str, center_id: int) -> str | None:
@@ -521,7 +522,7 @@ def load_templates(url: str, run_id: str) -> dict:
 
 
 def bench_raw(args, fixture, run_id) -> dict:
-    from servicehall.core.audit import _Content, entry_hash
+    from servicehall.core.audit import _Content
     from servicehall.core.fields import blind_index, cipher
     from servicehall.core.identifiers import mask_id_number
 
@@ -581,24 +582,19 @@ def bench_raw(args, fixture, run_id) -> dict:
             cur.execute("UPDATE cases_case SET number = %s, current_step_id = %s WHERE id = %s",
                         (number, step_ids[step_rows[active]["position"]], case_id))
             cur.execute(event_sql, _values({**event_base, "case_id": case_id, "at": now}))
-            head_seq, head_hash = cur.execute(
-                "SELECT seq, hash FROM core_auditchainhead WHERE id = 1 FOR UPDATE").fetchone()
             changes = json.loads(changes_text.replace(old_number, number)
                                  .replace(old_name, name)
                                  .replace(old_masked, mask_id_number(applicant)))
-            content = _Content(
-                seq=head_seq + 1, created_at=datetime.now(UTC), action=audit_t["action"],
+            content = _Content(  # unsealed, as core.audit writes it; sealed at the end
+                seq=None, created_at=datetime.now(UTC), action=audit_t["action"],
                 outcome=audit_t["outcome"], actor_id=audit_t["actor_id"],
                 actor_label=audit_t["actor_label"], center_id=audit_t["center_id"],
                 object_type="cases.case", object_id=str(case_id),
                 object_repr=audit_t["object_repr"].replace(old_number, number),
                 changes=changes, message="", ip=audit_t["ip"] and str(audit_t["ip"]),
                 channel=audit_t["channel"])
-            new_hash = entry_hash(head_hash, content)
-            cur.execute(audit_sql, _values({**content.__dict__, "prev_hash": head_hash,
-                                            "hash": new_hash}))
-            cur.execute("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE id = 1",
-                        (content.seq, new_hash))
+            cur.execute(audit_sql, _values({**content.__dict__, "prev_hash": None,
+                                            "hash": None}))
             cur.execute(outbox_sql, _values({
                 **outbox_base, "recipient": row["phone"], "object_id": str(case_id),
                 "body": outbox_base["body"].replace(old_number, number).replace(
@@ -748,6 +744,10 @@ def main() -> int:
         print(f"all case numbers of the center gapless after the run: {gap or 'yes'}")
         from servicehall.core import audit
 
+        t0 = time.perf_counter()
+        sealed = audit.seal()
+        print(f"audit sealing (the worker's job in production, after the measured phases): "
+              f"{sealed:,} entries in {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
         checked, broken = audit.verify()
         print(f"audit chain: {checked:,} entries verified in {time.perf_counter() - t0:.1f} s, "
