@@ -3,7 +3,7 @@ of cases, against the raw-SQL ceiling of the same queries.
 
 Usage: python bench/bench_progress.py [--database-url postgres://postgres@127.0.0.1:5432/bench_progress]
            [--cases 10000000] [--reuse] [--fill-only] [--seconds 30] [--clients 8]
-           [--workers 3] [--threads 4] [--cache redis|locmem] [--fresh]
+           [--server gthread|granian] [--workers 2] [--threads 2] [--cache redis|locmem] [--fresh]
 
 1. Fill (skipped with --reuse when the table already holds `--cases` generated rows): the
    database `bench_progress` (created if missing, migrated) gets `--cases` cases of one center
@@ -20,12 +20,15 @@ Usage: python bench/bench_progress.py [--database-url postgres://postgres@127.0.
    and event tables are dropped and foreign-key triggers are off for the session
    (`session_replication_role = replica`; the ids used exist); the indexes are rebuilt at the
    end with the definitions the migrations made, and the tables analysed.
-2. HTTP: a real server on 127.0.0.1 (gunicorn gthread workers, keep-alive, DJANGO_DEBUG=false,
-   production settings) answers `--clients` client processes, each one keep-alive connection,
-   for `--seconds` after a warm-up of 3 s. Each client GETs /progress/ once for the CSRF cookie
-   and then POSTs the form exactly as a browser does (number + id_tail + CSRF token) to
-   /progress/<number>/: 70% existing numbers with the right tail (200, the page must show the
-   number), 15% existing numbers with a wrong tail (404), 15% numbers that do not exist (404).
+2. HTTP: a real server on 127.0.0.1 (gunicorn gthread, by default 2 workers x 2 threads, one
+   process per core; or `--server granian`, the same WSGI application under granian if it is
+   installed; keep-alive, DJANGO_DEBUG=false, production settings) answers `--clients` client
+   processes, each one keep-alive connection, for `--seconds` after a warm-up of 3 s. Each
+   client GETs /progress/ once for the CSRF cookie and then POSTs the form exactly as a browser
+   does (number + id_tail + CSRF token) to /progress/<number>/: 70% existing numbers with the
+   right tail (200, the page must show the number), 15% existing numbers with a wrong tail
+   (404), 15% numbers that do not exist (404). The clients speak HTTP/1.1 on plain sockets
+   (http.client cost them more CPU than the database spent), on the same cores as the server.
 3. Raw-SQL ceiling: the same three queries the page runs (the case joined with its center,
    item version and department by number; its steps; its public timeline) plus the keyed-hash
    comparison, prepared, from `--clients` processes with one connection each.
@@ -565,8 +568,8 @@ def main() -> int:  # noqa: C901 - one straight script
     parser.add_argument("--fill-only", action="store_true")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--server", choices=sorted(SERVERS), default="gthread")
     parser.add_argument("--cache", choices=["redis", "locmem"],
                         default="redis" if shutil.which("redis-server") else "locmem")
