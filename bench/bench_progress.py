@@ -543,7 +543,11 @@ def start_gthread(args, port: int, env: dict, log_path: Path):
 def start_granian(args, port: int, env: dict, log_path: Path):
     """Granian (HTTP in Rust, the same WSGI application): `--workers` processes, each with
     `--threads` blocking threads running Django."""
-    command = [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi",
+    granian = Path(sys.executable).parent / "granian"
+    if not granian.exists():
+        raise SystemExit("--server granian: granian is not installed (not a project "
+                         "requirement; pip install granian to compare)")
+    command = [str(granian), "--interface", "wsgi",
                "servicehall.config.wsgi:application", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(args.workers),
                "--blocking-threads", str(args.threads), "--backlog", "2048", "--no-ws",
