@@ -225,7 +225,8 @@ def _hall_sql(vendor: str, configured: bool) -> str:
     q = connection.ops.quote_name
 
     def col(name):
-        return q(Center._meta.get_field(name).column)
+        field = Center._meta.get_field(name)
+        return q((field.column if isinstance(field, models.Field) else None) or name)
 
     where = f"{col('code')} = %s" if configured else f"{col('parent')} IS NULL"
     return (f"SELECT {', '.join(col(c) for c in PUBLIC_CENTER_COLUMNS)} "

@@ -2,9 +2,13 @@
 processes when the cache is Redis; per process with the local-memory cache."""
 
 import weakref
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+
+if TYPE_CHECKING:
+    from redis.commands.core import Script
 
 # Count and start the window in one atomic step: the key expires `window` seconds after its
 # first hit, as with add-then-incr, but in one round trip and never without an expiry.
@@ -16,7 +20,7 @@ return hits
 
 # One script object per cache backend (Django keeps one backend per thread). Django's redis
 # backend builds a new client for every call, which cost more CPU than the counting itself.
-_scripts: "weakref.WeakKeyDictionary[RedisCache, object]" = weakref.WeakKeyDictionary()
+_scripts: "weakref.WeakKeyDictionary[RedisCache, Script]" = weakref.WeakKeyDictionary()
 
 
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:
@@ -39,10 +43,8 @@ def _redis_hits(backend: RedisCache, cache_key: str, window_seconds: int) -> int
     """The key's hits in its window, this one included: one script call on Redis, under the
     same key as the cache API would use."""
     script = _scripts.get(backend)
-    if script is None:
-        import redis
-
-        client = redis.Redis(connection_pool=backend._cache._get_connection_pool(write=True))
+    if script is None:  # the backend's own connection pool, through a client kept for good
+        client = backend._cache.get_client(write=True)
         script = _scripts[backend] = client.register_script(_COUNT_HIT)
     return int(script(keys=[backend.make_and_validate_key(cache_key)],
                       args=[max(1, int(window_seconds))]))
