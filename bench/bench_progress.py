@@ -3,7 +3,7 @@ of cases, against the raw-SQL ceiling of the same queries.
 
 Usage: python bench/bench_progress.py [--database-url postgres://postgres@127.0.0.1:5432/bench_progress]
            [--cases 10000000] [--reuse] [--fill-only] [--seconds 30] [--clients 8]
-           [--workers 3] [--threads 4] [--cache redis|locmem] [--fresh]
+           [--server gthread|granian] [--workers 2] [--threads 2] [--cache redis|locmem] [--fresh]
 
 1. Fill (skipped with --reuse when the table already holds `--cases` generated rows): the
    database `bench_progress` (created if missing, migrated) gets `--cases` cases of one center
@@ -20,12 +20,15 @@ Usage: python bench/bench_progress.py [--database-url postgres://postgres@127.0.
    and event tables are dropped and foreign-key triggers are off for the session
    (`session_replication_role = replica`; the ids used exist); the indexes are rebuilt at the
    end with the definitions the migrations made, and the tables analysed.
-2. HTTP: a real server on 127.0.0.1 (gunicorn gthread workers, keep-alive, DJANGO_DEBUG=false,
-   production settings) answers `--clients` client processes, each one keep-alive connection,
-   for `--seconds` after a warm-up of 3 s. Each client GETs /progress/ once for the CSRF cookie
-   and then POSTs the form exactly as a browser does (number + id_tail + CSRF token) to
-   /progress/<number>/: 70% existing numbers with the right tail (200, the page must show the
-   number), 15% existing numbers with a wrong tail (404), 15% numbers that do not exist (404).
+2. HTTP: a real server on 127.0.0.1 (gunicorn gthread, by default 2 workers x 2 threads, one
+   process per core; or `--server granian`, the same WSGI application under granian if it is
+   installed; keep-alive, DJANGO_DEBUG=false, production settings) answers `--clients` client
+   processes, each one keep-alive connection, for `--seconds` after a warm-up of 3 s. Each
+   client GETs /progress/ once for the CSRF cookie and then POSTs the form exactly as a browser
+   does (number + id_tail + CSRF token) to /progress/<number>/: 70% existing numbers with the
+   right tail (200, the page must show the number), 15% existing numbers with a wrong tail
+   (404), 15% numbers that do not exist (404). The clients speak HTTP/1.1 on plain sockets
+   (http.client cost them more CPU than the database spent), on the same cores as the server.
 3. Raw-SQL ceiling: the same three queries the page runs (the case joined with its center,
    item version and department by number; its steps; its public timeline) plus the keyed-hash
    comparison, prepared, from `--clients` processes with one connection each.
@@ -50,13 +53,13 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import multiprocessing
 import os
 import random
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -317,49 +320,78 @@ def pick(rng: random.Random, cases: int) -> tuple[str, str, str]:
 
 class Client:
     """One keep-alive connection from one loopback address at a time; a new address after
-    `per_address` lookups, so the production limit (per address and minute) is never hit."""
+    `per_address` lookups, so the production limit (per address and minute) is never hit.
+    HTTP/1.1 written and read on a plain socket: the clients share the server's 2 cores, and
+    http.client spent more CPU per request than the database did."""
 
     def __init__(self, port: int, first_address: int, per_address: int):
         self.port, self.address, self.per_address = port, first_address, per_address
-        self.conn, self.used, self.token = None, 0, ""
+        self.sock, self.used, self.token = None, 0, ""
 
     def _source(self) -> str:
         a = self.address
         return f"127.{(a >> 16) & 255}.{(a >> 8) & 255}.{a & 255}"
 
-    def _connection(self) -> http.client.HTTPConnection:
-        if self.conn is None or self.used >= self.per_address:
-            if self.conn is not None:
-                self.conn.close()
+    def _connection(self) -> socket.socket:
+        if self.sock is None or self.used >= self.per_address:
+            self.close()
             self.address += 1
             self.used = 0
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
-                                                   source_address=(self._source(), 0))
-        return self.conn
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30,
+                                                 source_address=(self._source(), 0))
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.buffer = b""
+        return self.sock
 
-    def _request(self, method, path, body=None, headers=None):
-        conn = self._connection()
-        conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
-        response = conn.getresponse()
-        data = response.read()
-        if response.will_close:
-            conn.close()
-            self.conn = None
-        return response, data
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def _read(self, sock: socket.socket) -> bytes:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        return chunk
+
+    def _request(self, head: str, body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
+        sock = self._connection()
+        sock.sendall(head.encode("latin-1") + b"Host: 127.0.0.1\r\n"
+                     + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        data = self.buffer
+        while (end := data.find(b"\r\n\r\n")) < 0:
+            data += self._read(sock)
+        lines = data[:end].decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            name = name.strip().lower()
+            headers[name] = f"{headers[name]}, {value.strip()}" if name in headers \
+                else value.strip()
+        if "content-length" not in headers:
+            raise ValueError(f"no Content-Length in the answer: {lines[:3]}")
+        size = int(headers["content-length"])
+        data = data[end + 4:]
+        while len(data) < size:
+            data += self._read(sock)
+        self.buffer = data[size:]
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, data[:size]
 
     def csrf(self) -> None:
-        response, _ = self._request("GET", "/progress/")
-        cookie = response.getheader("Set-Cookie") or ""
-        self.token = cookie.split("csrftoken=", 1)[1].split(";", 1)[0]
+        _status, headers, _ = self._request("GET /progress/ HTTP/1.1\r\n")
+        self.token = headers["set-cookie"].split("csrftoken=", 1)[1].split(";", 1)[0]
 
     def lookup(self, number: str, tail: str) -> tuple[int, bytes]:
         body = urlencode({"csrfmiddlewaretoken": self.token, "number": number, "id_tail": tail})
         self.used += 1
-        response, data = self._request(
-            "POST", f"/progress/{number}/", body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Cookie": f"csrftoken={self.token}"})
-        return response.status, data
+        status, _, data = self._request(
+            f"POST /progress/{number}/ HTTP/1.1\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Cookie: csrftoken={self.token}\r\n", body.encode())
+        return status, data
 
 
 EXPECTED = {HIT: 200, WRONG_TAIL: 404, MISS: 404}
@@ -508,6 +540,25 @@ def start_gthread(args, port: int, env: dict, log_path: Path):
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def start_granian(args, port: int, env: dict, log_path: Path):
+    """Granian (HTTP in Rust, the same WSGI application): `--workers` processes, each with
+    `--threads` blocking threads running Django."""
+    granian = Path(sys.executable).parent / "granian"
+    if not granian.exists():
+        raise SystemExit("--server granian: granian is not installed (not a project "
+                         "requirement; pip install granian to compare)")
+    command = [str(granian), "--interface", "wsgi",
+               "servicehall.config.wsgi:application", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(args.workers),
+               "--blocking-threads", str(args.threads), "--backlog", "2048", "--no-ws",
+               "--http", "1", "--log-level", "warning"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_path.open("wb"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+SERVERS = {"gthread": start_gthread, "granian": start_granian}
+
+
 def ms(seconds: float) -> str:
     return f"{1000 * seconds:.1f} ms"
 
@@ -521,8 +572,9 @@ def main() -> int:  # noqa: C901 - one straight script
     parser.add_argument("--fill-only", action="store_true")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--server", choices=sorted(SERVERS), default="gthread")
     parser.add_argument("--cache", choices=["redis", "locmem"],
                         default="redis" if shutil.which("redis-server") else "locmem")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
@@ -581,11 +633,12 @@ def main() -> int:  # noqa: C901 - one straight script
         redis = start_redis(redis_port)
         env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
     port = free_port()
-    server = start_gthread(args, port, env, workdir / "server.log")
+    server = SERVERS[args.server](args, port, env, workdir / "server.log")
     failed, goals = [], ""
     try:
         wait_healthy(port, server)
-        print(f"server: gunicorn gthread, {args.workers} workers x {args.threads} threads, "
+        kind = "gunicorn gthread" if args.server == "gthread" else "granian (WSGI)"
+        print(f"server: {kind}, {args.workers} workers x {args.threads} threads, "
               f"limiter cache {args.cache}, limit {args.limit}/min per address; "
               f"{args.clients} client processes, {args.seconds:.0f} s")
         result = bench_http(args, port, args.database_url, server.pid,

@@ -110,3 +110,34 @@ def test_the_migration_fills_the_tail_index_of_existing_cases(case):
     Case.objects.filter(pk=case.pk).update(id_tail_index="")
     module.fill_tail_index(apps, None)
     assert Case.objects.get(pk=case.pk).id_tail_index == tail_index(PERSON.id_number)
+
+
+def test_a_miss_is_two_queries_and_names_the_hall_as_it_is_now(client, case,
+                                                              django_assert_num_queries):
+    from servicehall.core.models import Center
+
+    with django_assert_num_queries(2):  # the case by number; the default hall for the header
+        response = _look_up(client, case.number, "000000")
+    assert response.status_code == 404 and case.center.name in response.content.decode()
+    Center.objects.filter(pk=case.center_id).update(name="改名后的行政服务大厅")
+    assert "改名后的行政服务大厅" in _look_up(client, case.number, "000000").content.decode()
+
+
+@override_settings(SERVICEHALL_DEFAULT_CENTER="440399")
+def test_the_configured_hall_is_named_when_no_case_is_shown(client, case):
+    from tests.factories import CenterFactory
+
+    CenterFactory(code="440399", name="配置的默认大厅")
+    assert "配置的默认大厅" in client.get("/progress/").content.decode()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_lookup_statements_are_prepared_once_per_connection(client, case):
+    from django.db import connection
+
+    for _ in range(2):
+        assert _look_up(client, case.number, PERSON.id_number[-6:]).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert len([s for s in prepared if "cases_case" in s]) == 3  # case, steps, timeline

@@ -104,6 +104,9 @@ def intake_items(*, user, query: str):
     return published_items(center=user.center, query=query)[:20] if query else []
 
 
+PUBLIC_CENTER_COLUMNS = ("code", "name", "address", "phone", "opening_hours")
+
+
 @dataclass(frozen=True)
 class PublicCenter:
     code: str
@@ -163,7 +166,7 @@ def _lookup_sql(vendor: str) -> tuple[str, str, str]:
 
     case_cols = ["id", "number", "status", "received_on", "promised_due", "completed_on",
                  "decision", "id_tail_index", "center_id"]
-    center_cols = ["code", "name", "address", "phone", "opening_hours"]
+    center_cols = PUBLIC_CENTER_COLUMNS
     t = {m: q(m._meta.db_table) for m in (Case, Center, ItemVersion, Department)}
     case = (f"SELECT {', '.join(col(Case, c) for c in case_cols)}, "
             f"{col(ItemVersion, 'name')}, {col(Department, 'name')}, "
@@ -210,6 +213,39 @@ def case_for_lookup(*, number: str, id_tail: str, center=None) -> PublicProgress
                           PublicCenter(*center_row))
 
 
+@lru_cache(maxsize=4)
+def _hall_sql(vendor: str, configured: bool) -> str:
+    """The hall a lookup page names when it shows no case, chosen as
+    `catalog.selectors.default_center` chooses it: the configured code, else the first
+    top-level hall by code; only the columns the page shows."""
+    from django.db import connection
+
+    from servicehall.core.models import Center
+
+    q = connection.ops.quote_name
+
+    def col(name):
+        field = Center._meta.get_field(name)
+        return q((field.column if isinstance(field, models.Field) else None) or name)
+
+    where = f"{col('code')} = %s" if configured else f"{col('parent')} IS NULL"
+    return (f"SELECT {', '.join(col(c) for c in PUBLIC_CENTER_COLUMNS)} "
+            f"FROM {q(Center._meta.db_table)} WHERE {col('is_active')} = %s AND {where} "
+            f"ORDER BY {col('code')} LIMIT 1")
+
+
+def hall_for_lookup() -> PublicCenter | None:
+    """The default hall for a lookup page without a case (a miss, a refusal, the empty form):
+    one plain statement, prepared on PostgreSQL like the lookup's, read on every request so
+    the header never names a stale hall."""
+    from django.conf import settings
+    from django.db import connection
+
+    code = settings.SERVICEHALL_DEFAULT_CENTER
+    rows = _fetch(_hall_sql(connection.vendor, bool(code)), [True, code] if code else [True])
+    return PublicCenter(*rows[0]) if rows else None
+
+
 def _day(value):
     """SQLite hands dates back as text through a plain cursor."""
     return date.fromisoformat(value) if isinstance(value, str) else value
@@ -233,8 +269,9 @@ def lookup_details(progress: PublicProgress) -> tuple[list[dict], list[PublicEve
 
 def _fetch(sql: str, params: list) -> list[tuple]:
     """Rows of one lookup statement. On PostgreSQL a prepared statement on the request's own
-    connection (psycopg keeps it per connection), so the four-table join is planned once per
-    connection, not once per lookup; elsewhere Django's cursor."""
+    connection (psycopg keeps it per connection; settings.DATABASES turns preparing on), so the
+    four-table join is planned once per connection, not once per lookup; elsewhere Django's
+    cursor."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -246,7 +283,10 @@ def _fetch(sql: str, params: list) -> list[tuple]:
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if connection.queries_logged:  # DEBUG, or a test counting queries: count this one too
+        connection.queries_log.append({"sql": f"{sql} -- {params}", "time": "0.000"})
+    return rows
 
 
 def public_timeline(case: Case):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from servicehall.catalog.selectors import default_center
 from servicehall.core.middleware import client_ip
 from servicehall.core.ratelimit import allow
 
@@ -53,6 +52,6 @@ def progress(request, number: str = ""):
         status = 400
     steps, events = selectors.lookup_details(case) if case else ([], [])
     return render(request, "cases/progress.html", {
-        "center": case.center if case else default_center(), "form": form, "case": case,
+        "center": case.center if case else selectors.hall_for_lookup(), "form": form, "case": case,
         "steps": steps, "events": events,
     }, status=status)
