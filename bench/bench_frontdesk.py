@@ -2,21 +2,26 @@
 50 and 200 concurrent clients, and the latency of calling the next ticket at a window.
 
 Usage: python bench/bench_frontdesk.py [--database-url postgres://postgres@127.0.0.1:5432/bench_fd]
-           [--clients 50,200] [--per-client 10] [--calls 200] [--workers 2] [--threads 2]
-           [--server gunicorn|uvicorn] [--timeout 600] [--seal worker|commit]
+           [--clients 50,200] [--per-client 10] [--calls 200] [--workers 4] [--threads 2]
+           [--server gunicorn-sync|gunicorn|uvicorn] [--connection keep-alive|per-ticket]
+           [--timeout 600] [--seal worker|commit]
 
 1. Ticket issue: for each number of clients, that many client threads start together and each
    POSTs `--per-client` tickets to the public endpoint /api/v1/frontdesk/halls/<center>/tickets
-   (what a kiosk or the web does), over its own keep-alive http.client connection. Every
-   response must be 201. Afterwards the day's numbers of the prefix must run 1..N without a
-   gap or a duplicate.
+   (what a kiosk or the web does), over its own keep-alive http.client connection (or a new
+   one per ticket with `--connection per-ticket`). Every response must be 201. Afterwards the
+   day's numbers of the prefix must run 1..N without a gap or a duplicate.
 2. Call next: one window clerk (bearer token) calls, starts and finishes `--calls` tickets in
    turn from the queue the first part left behind; the call-next request is timed.
 
-The server is a real one on 127.0.0.1 (gunicorn gthread workers by default, 2 workers × 2
-threads: the best p95 of 4×4, 6×1, 8×1, 10×1, 3×2, 3×3, 4×2 and 2×4 on 2 cores; or uvicorn
-workers) with DJANGO_DEBUG=false and freshly generated keys; it is stopped at the end, also on
-error. The database is created if missing and migrated. No traffic leaves 127.0.0.1.
+The server is a real one on 127.0.0.1: by default gunicorn with 4 sync workers (`--server
+gunicorn` runs gthread workers with `--threads`, `--server uvicorn` the ASGI application) with
+DJANGO_DEBUG=false and freshly generated keys. Sync workers take a connection only when idle,
+so the requests wait in one queue, first come first served; gthread workers accept every
+connection at once and serve it from their own queue, so the clients that landed on a busier
+worker wait longer (on 2 cores, gthread 2×2 and 3×1 gave p95/p50 of 1.4–2.6, sync ×4 of
+1.2–1.5) and each extra thread spends CPU on the GIL. The server is stopped at the end, also
+on error. The database is created if missing and migrated. No traffic leaves 127.0.0.1.
 Audit entries are sealed into the hash chain by `manage.py worker` running beside the server,
 as in production (AUDIT_SEAL_AFTER_COMMIT=false; `--seal commit` seals after each request's
 commit instead); at the end the rest is sealed and the whole chain verified. CPU per ticket is
@@ -133,9 +138,10 @@ def start_server(kind: str, port: int, env: dict[str, str], workers: int,
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                    "--log-level", "warning", "--no-access-log"]
     else:
+        worker_class = ["--worker-class", "sync"] if kind == "gunicorn-sync" else [
+            "--worker-class", "gthread", "--threads", str(threads)]
         command = [str(bin_dir / "gunicorn"), "servicehall.config.wsgi:application",
-                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-                   "--worker-class", "gthread", "--threads", str(threads),
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *worker_class,
                    "--backlog", "2048", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
@@ -168,12 +174,14 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 class Client:
-    def __init__(self, port: int, token: str = "") -> None:
-        self.port, self.token = port, token
+    def __init__(self, port: int, token: str = "", *, keep_alive: bool = True) -> None:
+        self.port, self.token, self.keep_alive = port, token, keep_alive
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def post(self, path: str, body: dict | None = None) -> tuple[int, dict, float]:
         headers = {"Content-Type": "application/json"}
+        if not self.keep_alive:
+            headers["Connection"] = "close"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = json.dumps(body or {})
@@ -194,7 +202,7 @@ class Client:
 
 
 def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None = None,
-                sealer_pid: int | None = None) -> dict:
+                sealer_pid: int | None = None, keep_alive: bool = True) -> dict:
     path = f"/api/v1/frontdesk/halls/{CENTER_CODE}/tickets"
     barrier = threading.Barrier(clients + 1)
     latencies: list[float] = []
@@ -202,7 +210,7 @@ def issue_phase(port: int, clients: int, per_client: int, meter: CpuMeter | None
     lock = threading.Lock()
 
     def run() -> None:
-        client = Client(port)
+        client = Client(port, keep_alive=keep_alive)
         mine, bad = [], []
         barrier.wait()
         for _ in range(per_client):
@@ -297,10 +305,15 @@ def main() -> int:
     parser.add_argument("--clients", default="50,200")
     parser.add_argument("--per-client", type=int, default=10)
     parser.add_argument("--calls", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
+    parser.add_argument("--server", choices=["gunicorn-sync", "gunicorn", "uvicorn"],
+                        default="gunicorn-sync")
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--connection", choices=["keep-alive", "per-ticket"],
+                        default="keep-alive",
+                        help="each client keeps one connection for all its tickets, or opens "
+                             "one per ticket as a kiosk or a phone does between applicants")
     parser.add_argument("--seal", choices=["worker", "commit"], default="worker",
                         help="who seals the audit entries into the hash chain: `manage.py "
                              "worker` running beside the server (AUDIT_SEAL_AFTER_COMMIT=false, "
@@ -326,7 +339,7 @@ def main() -> int:
         issue_phase(port, 10, 2)  # warm-up: connections, imports, caches
         results = [issue_phase(port, int(c), args.per_client,
                                CpuMeter(args.database_url, process.pid),
-                               sealer.pid if sealer else None)
+                               sealer.pid if sealer else None, args.connection == "keep-alive")
                    for c in args.clients.split(",")]
         calls = call_phase(port, token, window_id, args.calls)
     finally:
