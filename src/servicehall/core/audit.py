@@ -173,7 +173,7 @@ def record(action: str, *, obj: models.Model | None = None, by=None, changes: di
 
 def _seal_after_commit() -> None:
     """Once per transaction, however many entries it writes."""
-    if not any(func is _seal_without_waiting for _sids, func, _robust in connection.run_on_commit):
+    if not any(hook[1] is _seal_without_waiting for hook in connection.run_on_commit):
         transaction.on_commit(_seal_without_waiting, robust=True)
 
 

@@ -5,21 +5,29 @@ values are prepared (by the fields themselves, as the ORM does). No save signals
 no `save()` override runs, so it serves only models that have neither (see the tests)."""
 
 from functools import cache
+from typing import TypeVar
 
 from django.db import connection, models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _column(field: models.Field) -> str:
+    assert field.column is not None  # every concrete field has one
+    return field.column
 
 
 @cache
 def _statement(model: type[models.Model], vendor: str) -> tuple[str, tuple[models.Field, ...]]:
     meta, quote = model._meta, connection.ops.quote_name
     fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = ", ".join(quote(_column(f)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "
-            f"RETURNING {quote(meta.pk.column)}", fields)
+            f"RETURNING {quote(_column(meta.pk))}", fields)
 
 
-def insert(obj: models.Model) -> models.Model:
+def insert(obj: M) -> M:
     """Write the new `obj` in one statement and give it its primary key."""
     sql, fields = _statement(type(obj), connection.vendor)
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
