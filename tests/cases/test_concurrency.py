@@ -19,6 +19,12 @@ from tests.core.test_concurrency import _run_at_once
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+def _own(obj):
+    """A thread's own copy of `obj`, as each request loads its own: Django model instances
+    (and the related objects they cache) are not meant to be shared between threads."""
+    return type(obj).objects.get(pk=obj.pk)
+
+
 def test_two_reviewers_deciding_at_once_one_wins_one_conflict_one_audit_entry(
         item_a, clerk, all_materials, reviewer_a, make_user, department_a):
     from servicehall.accounts.choices import Role
@@ -37,7 +43,8 @@ def test_two_reviewers_deciding_at_once_one_wins_one_conflict_one_audit_entry(
 
 def test_parallel_intakes_get_gapless_unique_numbers(item_a, clerk, all_materials):
     def intake():
-        return case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+        return case_intake(item=_own(item_a), applicant=PERSON, received=all_materials,
+                           by=_own(clerk))
 
     results = _run_at_once([intake for _ in range(20)])
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -47,7 +54,8 @@ def test_parallel_intakes_get_gapless_unique_numbers(item_a, clerk, all_material
 
 def test_parallel_replays_of_one_idempotency_key_make_one_case(item_a, clerk, all_materials):
     def intake():
-        return case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk,
+        return case_intake(item=_own(item_a), applicant=PERSON, received=all_materials,
+                           by=_own(clerk),
                            idempotency_key="same-request")
 
     results = _run_at_once([intake for _ in range(10)])
