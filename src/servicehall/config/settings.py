@@ -233,11 +233,11 @@ SMS_CODE_INTERVAL_SECONDS = env.int("SMS_CODE_INTERVAL_SECONDS", default=60)
 SMS_CODES_PER_PHONE_PER_HOUR = env.int("SMS_CODES_PER_PHONE_PER_HOUR", default=5)
 SMS_CODES_PER_IP_PER_HOUR = env.int("SMS_CODES_PER_IP_PER_HOUR", default=20)
 
-# --- Background worker (`manage.py worker`): (job, every N seconds) ------------------------
 # --- Audit log: entries are sealed into the hash chain right after the commit that wrote them
 # (off: only by the worker job below, every AUDIT_SEAL_SECONDS; see core.audit) -------------
 AUDIT_SEAL_AFTER_COMMIT = env.bool("AUDIT_SEAL_AFTER_COMMIT", default=True)
 
+# --- Background worker (`manage.py worker`): (job, every N seconds) ------------------------
 WORKER_JOBS = [
     ("servicehall.core.tasks.seal_audit", env.int("AUDIT_SEAL_SECONDS", default=5)),
     ("servicehall.core.tasks.send_outbox", env.int("WORKER_OUTBOX_SECONDS", default=10)),

@@ -218,10 +218,13 @@ def _seal_batch(batch_size: int, *, wait: bool) -> int:
 
 
 def _locked_head(*, wait: bool) -> AuditChainHead | None:
-    head = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
-    if head is None and not AuditChainHead.objects.filter(pk=1).exists():
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    """The chain head under this transaction's lock, created on first use; None when another
+    sealer holds it and `wait` is off."""
+    heads = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+    head = heads.first()
+    if head is None and AuditChainHead.objects.get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})[1]:
+        head = heads.first()  # the row this transaction just made, so locked by it
     return head
 
 
