@@ -147,6 +147,14 @@ class PublicEvent:
         return str(EventKind(self.kind).label) if self.kind in EventKind.values else self.kind
 
 
+def _column(model, name):
+    """`table.column` of a model field, quoted for the current database."""
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    return f"{q(model._meta.db_table)}.{q(model._meta.get_field(name).column)}"
+
+
 @lru_cache(maxsize=4)
 def _lookup_sql(vendor: str) -> tuple[str, str, str]:
     """The three statements of a lookup, written once from the models' table and column names.
@@ -159,10 +167,7 @@ def _lookup_sql(vendor: str) -> tuple[str, str, str]:
 
     from .models import CaseEvent, CaseStep
 
-    q = connection.ops.quote_name
-
-    def col(model, name):
-        return f"{q(model._meta.db_table)}.{q(model._meta.get_field(name).column)}"
+    q, col = connection.ops.quote_name, _column
 
     case_cols = ["id", "number", "status", "received_on", "promised_due", "completed_on",
                  "decision", "id_tail_index", "center_id"]
@@ -225,8 +230,7 @@ def _hall_sql(vendor: str, configured: bool) -> str:
     q = connection.ops.quote_name
 
     def col(name):
-        field = Center._meta.get_field(name)
-        return q((field.column if isinstance(field, models.Field) else None) or name)
+        return _column(Center, name)
 
     where = f"{col('code')} = %s" if configured else f"{col('parent')} IS NULL"
     return (f"SELECT {', '.join(col(c) for c in PUBLIC_CENTER_COLUMNS)} "

@@ -4,7 +4,7 @@ processes when the cache is Redis; per process with the local-memory cache."""
 import weakref
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 if TYPE_CHECKING:
@@ -29,12 +29,12 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         return _redis_hits(backend, cache_key, window_seconds) <= limit
-    if cache.add(cache_key, 1, timeout=window_seconds):
+    if backend.add(cache_key, 1, timeout=window_seconds):
         return True
     try:
-        hits = cache.incr(cache_key)
+        hits = backend.incr(cache_key)
     except ValueError:  # the window expired between add and incr
-        cache.add(cache_key, 1, timeout=window_seconds)
+        backend.add(cache_key, 1, timeout=window_seconds)
         return True
     return hits <= limit
 
