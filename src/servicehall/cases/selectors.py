@@ -16,6 +16,7 @@ from servicehall.core.fields import LOOKUP_TAIL_LENGTH, tail_index
 from .choices import OPEN_STATUSES, CaseStatus, Decision, EventKind, TaskStatus
 from .models import Case, JointTask
 
+EVENT_KINDS = frozenset(EventKind.values)  # `.values` builds a new list on every call
 # timeline entries an applicant does not see (staff names, internal handovers and notes)
 INTERNAL_EVENTS = frozenset({EventKind.COMMENTED, EventKind.STEP_ASSIGNED, EventKind.STEP_TAKEN,
                              EventKind.STEP_HANDED_OVER, EventKind.STEP_TAKEN_BACK})
@@ -144,7 +145,7 @@ class PublicEvent:
     at: datetime
 
     def get_kind_display(self) -> str:
-        return str(EventKind(self.kind).label) if self.kind in EventKind.values else self.kind
+        return str(EventKind(self.kind).label) if self.kind in EVENT_KINDS else self.kind
 
 
 def _column(model, name):
