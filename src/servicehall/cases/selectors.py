@@ -1,4 +1,5 @@
 import hmac
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -131,6 +132,8 @@ class PublicProgress:
     item_name: str
     department_name: str
     center: PublicCenter
+    steps: tuple[dict, ...] = ()  # name and status, in order
+    events: tuple["PublicEvent", ...] = ()  # the public timeline, oldest first
 
     def get_status_display(self) -> str:
         return str(CaseStatus(self.status).label)
@@ -156,11 +159,18 @@ def _column(model, name):
     return f"{q(model._meta.db_table)}.{q(model._meta.get_field(name).column)}"
 
 
+# JSON aggregate and row constructor of each database, for the steps and timeline of a lookup
+JSON_ROWS = {"postgresql": ("json_agg", "json_build_array"),
+             "sqlite": ("json_group_array", "json_array")}
+
+
 @lru_cache(maxsize=4)
-def _lookup_sql(vendor: str) -> tuple[str, str, str]:
-    """The three statements of a lookup, written once from the models' table and column names.
-    Plain SQL because the ORM spent more CPU compiling these three small queries than the
-    database spent answering them (bench/bench_progress.py)."""
+def _lookup_sql(vendor: str) -> str:
+    """The one statement of a lookup, written once from the models' table and column names:
+    the case with its hall, item and department, and its steps and public timeline as two JSON
+    arrays (in no particular order; `case_for_lookup` sorts them). Plain SQL because the ORM
+    spent more CPU compiling the queries than the database spent answering them, and one round
+    trip instead of three (bench/bench_progress.py)."""
     from django.db import connection
 
     from servicehall.catalog.models import Department, ItemVersion
@@ -169,29 +179,30 @@ def _lookup_sql(vendor: str) -> tuple[str, str, str]:
     from .models import CaseEvent, CaseStep
 
     q, col = connection.ops.quote_name, _column
+    aggregate, row = JSON_ROWS[vendor]
 
     case_cols = ["id", "number", "status", "received_on", "promised_due", "completed_on",
                  "decision", "id_tail_index", "center_id"]
     center_cols = PUBLIC_CENTER_COLUMNS
-    t = {m: q(m._meta.db_table) for m in (Case, Center, ItemVersion, Department)}
-    case = (f"SELECT {', '.join(col(Case, c) for c in case_cols)}, "
+    t = {m: q(m._meta.db_table) for m in (Case, Center, ItemVersion, Department, CaseStep,
+                                          CaseEvent)}
+    steps = (f"(SELECT {aggregate}({row}({col(CaseStep, 'position')}, {col(CaseStep, 'name')}, "
+             f"{col(CaseStep, 'status')})) FROM {t[CaseStep]} "
+             f"WHERE {col(CaseStep, 'case')} = {col(Case, 'id')})")
+    hidden = ", ".join(f"'{kind}'" for kind in sorted(INTERNAL_EVENTS))
+    events = (f"(SELECT {aggregate}({row}({col(CaseEvent, 'at')}, {col(CaseEvent, 'id')}, "
+              f"{col(CaseEvent, 'kind')})) FROM {t[CaseEvent]} "
+              f"WHERE {col(CaseEvent, 'case')} = {col(Case, 'id')} "
+              f"AND {col(CaseEvent, 'kind')} NOT IN ({hidden}))")
+    return (f"SELECT {', '.join(col(Case, c) for c in case_cols)}, "
             f"{col(ItemVersion, 'name')}, {col(Department, 'name')}, "
-            f"{', '.join(col(Center, c) for c in center_cols)} "
+            f"{', '.join(col(Center, c) for c in center_cols)}, {steps}, {events} "
             f"FROM {t[Case]} "
             f"INNER JOIN {t[Center]} ON {col(Case, 'center')} = {col(Center, 'id')} "
             f"INNER JOIN {t[ItemVersion]} "
             f"ON {col(Case, 'item_version')} = {col(ItemVersion, 'id')} "
             f"INNER JOIN {t[Department]} ON {col(Case, 'department')} = {col(Department, 'id')} "
             f"WHERE {col(Case, 'number')} = %s")
-    steps = (f"SELECT {col(CaseStep, 'name')}, {col(CaseStep, 'status')} "
-             f"FROM {q(CaseStep._meta.db_table)} WHERE {col(CaseStep, 'case')} = %s "
-             f"ORDER BY {col(CaseStep, 'position')}")
-    hidden = ", ".join(f"'{kind}'" for kind in sorted(INTERNAL_EVENTS))
-    events = (f"SELECT {col(CaseEvent, 'kind')}, {col(CaseEvent, 'at')} "
-              f"FROM {q(CaseEvent._meta.db_table)} WHERE {col(CaseEvent, 'case')} = %s "
-              f"AND {col(CaseEvent, 'kind')} NOT IN ({hidden}) "
-              f"ORDER BY {col(CaseEvent, 'at')}, {col(CaseEvent, 'id')}")
-    return case, steps, events
 
 
 def case_for_lookup(*, number: str, id_tail: str, center=None) -> PublicProgress | None:
@@ -205,18 +216,18 @@ def case_for_lookup(*, number: str, id_tail: str, center=None) -> PublicProgress
     tail, number = id_tail.strip().upper(), number.strip()
     if len(tail) != LOOKUP_TAIL_LENGTH or not number or len(number) > 40:
         return None
-    rows = _fetch(_lookup_sql(connection.vendor)[0], [number])
+    rows = _fetch(_lookup_sql(connection.vendor), [number])
     if not rows:
         return None
     (pk, number, status, received_on, promised_due, completed_on, decision, expected,
-     center_id, item_name, department_name, *center_row) = rows[0]
+     center_id, item_name, department_name, *center_row, steps, events) = rows[0]
     if center is not None and center_id != center.pk:
         return None
     if not expected or not hmac.compare_digest(expected, tail_index(tail)):
         return None
     return PublicProgress(pk, number, status, _day(received_on), _day(promised_due),
                           _day(completed_on), decision, item_name, department_name,
-                          PublicCenter(*center_row))
+                          PublicCenter(*center_row), _steps(steps), _events(events))
 
 
 @lru_cache(maxsize=4)
@@ -262,14 +273,21 @@ def _moment(value) -> datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
-def lookup_details(progress: PublicProgress) -> tuple[list[dict], list[PublicEvent]]:
-    """The steps and the public timeline of a looked-up case: two indexed queries."""
-    from django.db import connection
+def _json_rows(value) -> list:
+    """A JSON array column: psycopg parses it, SQLite hands back text; no rows is NULL."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
 
-    _case, steps_sql, events_sql = _lookup_sql(connection.vendor)
-    steps = [{"name": name, "status": status} for name, status in _fetch(steps_sql, [progress.pk])]
-    events = [PublicEvent(kind, _moment(at)) for kind, at in _fetch(events_sql, [progress.pk])]
-    return steps, events
+
+def _steps(value) -> tuple[dict, ...]:
+    return tuple({"name": name, "status": status}
+                 for _position, name, status in sorted(_json_rows(value)))
+
+
+def _events(value) -> tuple["PublicEvent", ...]:
+    rows = sorted((_moment(at), pk, kind) for at, pk, kind in _json_rows(value))
+    return tuple(PublicEvent(kind, at) for at, _pk, kind in rows)
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:

@@ -50,8 +50,6 @@ def progress(request, number: str = ""):
                 status = 404
     elif form.errors:
         status = 400
-    steps, events = selectors.lookup_details(case) if case else ([], [])
     return render(request, "cases/progress.html", {
         "center": case.center if case else selectors.hall_for_lookup(), "form": form, "case": case,
-        "steps": steps, "events": events,
     }, status=status)
