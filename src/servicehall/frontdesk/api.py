@@ -101,10 +101,15 @@ class AppointmentOut(Schema):
     ticket: str | None
 
 
+STATUS_LABELS = dict(TicketStatus.choices)  # lazy labels: translated when str() is taken
+
+
 def _ticket_out(ticket) -> dict:
+    """What get_status_display() gives (an unknown status shows as itself), without building
+    the field's choices dict on every response."""
     return {"id": ticket.pk, "number": ticket.number, "category": ticket.category.code,
             "priority": ticket.priority, "status": ticket.status,
-            "status_label": str(ticket.get_status_display()),
+            "status_label": str(STATUS_LABELS.get(ticket.status, ticket.status)),
             "window": ticket.window.number if ticket.window_id else None,
             "issued_at": ticket.issued_at, "called_at": ticket.called_at,
             "call_count": ticket.call_count}
