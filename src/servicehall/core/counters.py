@@ -2,24 +2,33 @@
 booked on a day. The row stays locked by the statement until the transaction ends, so the
 values handed out are gapless and a rollback gives them back."""
 
-from django.db import connection
+from functools import cache
+
+from django.db import connection, models
 
 
 def bump(model, *, key: dict, column: str, by: int = 1) -> int:
     """Add `by` to `column` of the `model` row that `key` (the attnames of a unique
     constraint) names, creating the row at `max(by, 0)` on first use, and return the new
     value: INSERT … ON CONFLICT … DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35)."""
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in key]
-    target = quote(meta.get_field(column).column)
-    columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(meta.db_table)
-    sql = (f"INSERT INTO {table} ({columns}, {target}) "
-           f"VALUES ({', '.join(['%s'] * (len(fields) + 1))}) "
-           f"ON CONFLICT ({columns}) DO UPDATE SET {target} = {table}.{target} + %s "
-           f"RETURNING {target}")
+    sql, fields = _statement(model, tuple(key), column, connection.vendor)
     params = [f.get_db_prep_value(value, connection) for f, value in zip(fields, key.values(),
                                                                           strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, max(by, 0), by])
         return cursor.fetchone()[0]
+
+
+@cache
+def _statement(model: type[models.Model], key: tuple[str, ...], column: str,
+               vendor: str) -> tuple[str, list[models.Field]]:
+    """The statement is written once per counter, not on every bump."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in key]
+    target = quote(meta.get_field(column).column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(meta.db_table)
+    return (f"INSERT INTO {table} ({columns}, {target}) "
+            f"VALUES ({', '.join(['%s'] * (len(fields) + 1))}) "
+            f"ON CONFLICT ({columns}) DO UPDATE SET {target} = {table}.{target} + %s "
+            f"RETURNING {target}"), fields
