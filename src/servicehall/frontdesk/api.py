@@ -158,7 +158,9 @@ def take_ticket(request, center: str, payload: WebTicketIn):
     category = selectors.public_category(center_code=center, code=payload.category)
     ticket = services.ticket_issue(category=category, channel=TicketChannel.WEB,
                                    phone=payload.phone, by=None)
-    return Status(201, _ticket_out(ticket))
+    # The fields come from the ticket just stored, already of the schema's types; Ninja hands
+    # an instance of the response schema on without validating it again.
+    return Status(201, TicketOut.model_construct(**_ticket_out(ticket)))
 
 
 @router.get("/halls/{center}/slots", response=list[SlotOut], auth=None,
