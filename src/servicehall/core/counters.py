@@ -6,17 +6,18 @@ from functools import cache
 
 from django.db import connection, models
 
+from .statements import fetch
+
 
 def bump(model, *, key: dict, column: str, by: int = 1) -> int:
     """Add `by` to `column` of the `model` row that `key` (the attnames of a unique
     constraint) names, creating the row at `max(by, 0)` on first use, and return the new
-    value: INSERT … ON CONFLICT … DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35)."""
+    value: INSERT … ON CONFLICT … DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35), prepared on
+    PostgreSQL (core.statements)."""
     sql, fields = _statement(model, tuple(key), column, connection.vendor)
     params = [f.get_db_prep_value(value, connection) for f, value in zip(fields, key.values(),
                                                                           strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, max(by, 0), by])
-        return cursor.fetchone()[0]
+    return fetch(sql, [*params, max(by, 0), by])[0][0]
 
 
 @cache

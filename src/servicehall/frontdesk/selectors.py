@@ -16,6 +16,7 @@ from servicehall.catalog.models import Window
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Center
+from servicehall.core.statements import fetch
 from servicehall.core.workcalendar import CalendarNotConfigured
 
 from . import figures, queueing
@@ -96,16 +97,14 @@ def categories(*, center: Center) -> QuerySet[Category]:
 
 def public_category(*, center_code: str, code: str) -> Category:
     """An open category of an active center (its center loaded only when used). Every ticket a
-    kiosk or the web issues starts here, so the statement is written out once per process and
-    its row made into a Category as a queryset would (the backend's converters, then
-    `from_db`), without a queryset's per-call compiling."""
+    kiosk or the web issues starts here, so the statement is written out once per process (and
+    prepared on PostgreSQL, core.statements) and its row made into a Category as a queryset
+    would (the backend's converters, then `from_db`), without a queryset's per-call compiling."""
     sql, names, converters = _public_category_statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [center_code, code])
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetch(sql, [center_code, code])
+    if not rows:
         raise NotFound()
-    values = list(row)
+    values = list(rows[0])
     for i, convert, column in converters:
         values[i] = convert(values[i], column, connection)
     return Category.from_db(connection.alias, names, values)
