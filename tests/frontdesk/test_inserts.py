@@ -81,6 +81,6 @@ def test_the_skipped_preparation_gives_what_the_fields_give(cat_a, center):
                        channel="api")
     for obj in (ticket, entry):
         fields = _statement(type(obj), connection.vendor)[1]
-        mine, theirs = _prepared(obj, fields), _as_the_fields_prepare(obj)
+        mine, theirs = _prepared(obj, fields, connection), _as_the_fields_prepare(obj)
         assert [type(v) for v in mine] == [type(v) for v in theirs]
         assert [getattr(v, "obj", v) for v in mine] == [getattr(v, "obj", v) for v in theirs]

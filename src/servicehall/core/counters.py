@@ -4,7 +4,7 @@ values handed out are gapless and a rollback gives them back."""
 
 from functools import cache
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from .statements import fetch
 
@@ -14,9 +14,10 @@ def bump(model, *, key: dict, column: str, by: int = 1) -> int:
     constraint) names, creating the row at `max(by, 0)` on first use, and return the new
     value: INSERT … ON CONFLICT … DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35), prepared on
     PostgreSQL (core.statements)."""
-    sql, fields = _statement(model, tuple(key), column, connection.vendor)
-    params = [f.get_db_prep_value(value, connection) for f, value in zip(fields, key.values(),
-                                                                          strict=True)]
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` looks it up per use
+    sql, fields = _statement(model, tuple(key), column, db.vendor)
+    params = [f.get_db_prep_value(value, db) for f, value in zip(fields, key.values(),
+                                                                  strict=True)]
     return fetch(sql, [*params, max(by, 0), by])[0][0]
 
 

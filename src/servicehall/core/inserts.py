@@ -8,7 +8,7 @@ statement goes out prepared on PostgreSQL (core.statements)."""
 from functools import cache
 from typing import TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from .statements import fetch
 
@@ -45,19 +45,20 @@ def _statement(model: type[models.Model], vendor: str
 
 def insert(obj: M) -> M:
     """Write the new `obj` in one statement and give it its primary key."""
-    sql, fields = _statement(type(obj), connection.vendor)
-    obj.pk = fetch(sql, _prepared(obj, fields))[0][0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, as the ORM hands it to fields
+    sql, fields = _statement(type(obj), db.vendor)
+    obj.pk = fetch(sql, _prepared(obj, fields, db))[0][0]
+    obj._state.adding, obj._state.db = False, db.alias
     return obj
 
 
-def _prepared(obj: models.Model, fields) -> list:
+def _prepared(obj: models.Model, fields, db) -> list:
     """The values as the fields prepare them for saving; a None that the field stores as NULL
     anyway, and a str for a plain text field, which it hands on unchanged, skip the call."""
     values = []
     for field, keeps_none, plain_text in fields:
         value = field.pre_save(obj, True)
         if not ((value is None and keeps_none) or (plain_text and isinstance(value, str))):
-            value = field.get_db_prep_save(value, connection)
+            value = field.get_db_prep_save(value, db)
         values.append(value)
     return values

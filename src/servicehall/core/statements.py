@@ -12,26 +12,27 @@ statements that return no timestamps: Django's per-cursor time zone loader is no
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.asyncio import async_unsafe
 
 
 @async_unsafe
 def fetch(sql: str, params: Sequence) -> list[tuple]:
     """The rows of `sql` run with `params` (%s placeholders) on the default connection."""
-    if connection.vendor != "postgresql" or connection.execute_wrappers:
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` looks it up per use
+    if db.vendor != "postgresql" or db.execute_wrappers:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
     import psycopg
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         rows = cursor.fetchall()
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": f"{sql} -- {list(params)}", "time": "0.000"})
+    if db.queries_logged:
+        db.queries_log.append({"sql": f"{sql} -- {list(params)}", "time": "0.000"})
     return rows
