@@ -21,16 +21,21 @@ def bump(model, *, key: dict, column: str, by: int = 1) -> int:
     return fetch(sql, [*params, max(by, 0), by])[0][0]
 
 
+def _column(model: type[models.Model], name: str) -> tuple[models.Field, str]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None  # a concrete field
+    return field, connection.ops.quote_name(field.column)
+
+
 @cache
 def _statement(model: type[models.Model], key: tuple[str, ...], column: str,
                vendor: str) -> tuple[str, list[models.Field]]:
     """The statement is written once per counter, not on every bump."""
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in key]
-    target = quote(meta.get_field(column).column)
-    columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(meta.db_table)
+    keyed = [_column(model, name) for name in key]
+    target = _column(model, column)[1]
+    columns = ", ".join(quoted for _field, quoted in keyed)
+    table = connection.ops.quote_name(model._meta.db_table)
     return (f"INSERT INTO {table} ({columns}, {target}) "
-            f"VALUES ({', '.join(['%s'] * (len(fields) + 1))}) "
+            f"VALUES ({', '.join(['%s'] * (len(keyed) + 1))}) "
             f"ON CONFLICT ({columns}) DO UPDATE SET {target} = {table}.{target} + %s "
-            f"RETURNING {target}"), fields
+            f"RETURNING {target}"), [field for field, _quoted in keyed]

@@ -3,6 +3,7 @@ waiting times, and the staff lists (scoped to the user's center)."""
 
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import cast
 
 from django.db import connection
 from django.db.models import Count, Expression, F, Max, Q, QuerySet, Sum, Value
@@ -114,8 +115,8 @@ def public_category(*, center_code: str, code: str) -> Category:
 def _public_category_statement(vendor: str) -> tuple[str, list[str], list[tuple]]:
     quote = connection.ops.quote_name
     fields = Category._meta.concrete_fields
-    columns = ", ".join(f"category.{quote(f.column)}" for f in fields)
     columns_of = [f.get_col("category") for f in fields]
+    columns = ", ".join(f"category.{quote(cast(str, f.column))}" for f in fields)  # concrete
     converters = [(i, convert, column) for i, column in enumerate(columns_of) for convert in
                   connection.ops.get_db_converters(column)
                   + column.output_field.get_db_converters(connection)]
