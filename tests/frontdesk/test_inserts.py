@@ -53,3 +53,34 @@ def test_an_audit_entry_is_stored_as_the_orm_stores_it(center):
 def test_served_models_have_no_save_signals(model):
     """insert() sends none, so a receiver added later would be skipped silently."""
     assert not pre_save.has_listeners(model) and not post_save.has_listeners(model)
+
+
+def _as_the_fields_prepare(obj) -> list:
+    from django.db import connection
+
+    from servicehall.core.inserts import _statement
+
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection)
+            for f, _none, _text in _statement(type(obj), connection.vendor)[1]]
+
+
+def test_the_skipped_preparation_gives_what_the_fields_give(cat_a, center):
+    """None for nullable columns, plain and enum str, a lazy str, JSON, an IP address."""
+    from django.db import connection
+    from django.utils.translation import gettext_lazy
+
+    from servicehall.core.inserts import _prepared, _statement
+    from servicehall.frontdesk.choices import TicketChannel, TicketStatus
+
+    now = timezone.now()
+    ticket = Ticket(**{**_ticket_fields(cat_a, 3, now), "channel": TicketChannel.WEB,
+                       "status": TicketStatus.WAITING, "phone": gettext_lazy("Waiting")})
+    entry = AuditEntry(created_at=now, action="test.x", outcome="success", center_id=center.pk,
+                       object_type="frontdesk.ticket", object_id="3", object_repr="A003",
+                       changes={"number": [None, "A003"]}, message="", ip="10.0.0.1",
+                       channel="api")
+    for obj in (ticket, entry):
+        fields = _statement(type(obj), connection.vendor)[1]
+        mine, theirs = _prepared(obj, fields, connection), _as_the_fields_prepare(obj)
+        assert [type(v) for v in mine] == [type(v) for v in theirs]
+        assert [getattr(v, "obj", v) for v in mine] == [getattr(v, "obj", v) for v in theirs]

@@ -101,10 +101,15 @@ class AppointmentOut(Schema):
     ticket: str | None
 
 
+STATUS_LABELS = dict(TicketStatus.choices)  # lazy labels: translated when str() is taken
+
+
 def _ticket_out(ticket) -> dict:
+    """What get_status_display() gives (an unknown status shows as itself), without building
+    the field's choices dict on every response."""
     return {"id": ticket.pk, "number": ticket.number, "category": ticket.category.code,
             "priority": ticket.priority, "status": ticket.status,
-            "status_label": str(ticket.get_status_display()),
+            "status_label": str(STATUS_LABELS.get(ticket.status, ticket.status)),
             "window": ticket.window.number if ticket.window_id else None,
             "issued_at": ticket.issued_at, "called_at": ticket.called_at,
             "call_count": ticket.call_count}
@@ -153,7 +158,9 @@ def take_ticket(request, center: str, payload: WebTicketIn):
     category = selectors.public_category(center_code=center, code=payload.category)
     ticket = services.ticket_issue(category=category, channel=TicketChannel.WEB,
                                    phone=payload.phone, by=None)
-    return Status(201, _ticket_out(ticket))
+    # The fields come from the ticket just stored, already of the schema's types; Ninja hands
+    # an instance of the response schema on without validating it again.
+    return Status(201, TicketOut.model_construct(**_ticket_out(ticket)))
 
 
 @router.get("/halls/{center}/slots", response=list[SlotOut], auth=None,

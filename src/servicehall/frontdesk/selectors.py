@@ -2,7 +2,10 @@
 waiting times, and the staff lists (scoped to the user's center)."""
 
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import cast
 
+from django.db import connection
 from django.db.models import Count, Expression, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Window as Over
 from django.db.models.functions import Least, RowNumber
@@ -14,6 +17,7 @@ from servicehall.catalog.models import Window
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Center
+from servicehall.core.statements import fetch
 from servicehall.core.workcalendar import CalendarNotConfigured
 
 from . import figures, queueing
@@ -94,17 +98,33 @@ def categories(*, center: Center) -> QuerySet[Category]:
 
 def public_category(*, center_code: str, code: str) -> Category:
     """An open category of an active center (its center loaded only when used). Every ticket a
-    kiosk or the web issues starts here, so the statement is written out instead of being
-    compiled by the ORM on each call, which cost twice the query itself."""
-    category_table, center_table = Category._meta.db_table, Center._meta.db_table
-    found = list(Category.objects.raw(
-        f"SELECT category.* FROM {category_table} category "
-        f"JOIN {center_table} center ON center.id = category.center_id "
-        "WHERE center.code = %s AND center.is_active AND category.code = %s "
-        "AND category.is_active", [center_code, code]))
-    if not found:
+    kiosk or the web issues starts here, so the statement is written out once per process (and
+    prepared on PostgreSQL, core.statements) and its row made into a Category as a queryset
+    would (the backend's converters, then `from_db`), without a queryset's per-call compiling."""
+    sql, names, converters = _public_category_statement(connection.vendor)
+    rows = fetch(sql, [center_code, code])
+    if not rows:
         raise NotFound()
-    return found[0]
+    values = list(rows[0])
+    for i, convert, column in converters:
+        values[i] = convert(values[i], column, connection)
+    return Category.from_db(connection.alias, names, values)
+
+
+@cache
+def _public_category_statement(vendor: str) -> tuple[str, list[str], list[tuple]]:
+    quote = connection.ops.quote_name
+    fields = Category._meta.concrete_fields
+    columns_of = [f.get_col("category") for f in fields]
+    columns = ", ".join(f"category.{quote(cast(str, f.column))}" for f in fields)  # concrete
+    converters = [(i, convert, column) for i, column in enumerate(columns_of) for convert in
+                  connection.ops.get_db_converters(column)
+                  + column.output_field.get_db_converters(connection)]
+    sql = (f"SELECT {columns} FROM {quote(Category._meta.db_table)} category "
+           f"JOIN {quote(Center._meta.db_table)} center ON center.id = category.center_id "
+           "WHERE center.code = %s AND center.is_active AND category.code = %s "
+           "AND category.is_active")
+    return sql, [f.attname for f in fields], converters
 
 
 def category(*, center: Center, code: str) -> Category:
