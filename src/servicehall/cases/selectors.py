@@ -13,6 +13,7 @@ from servicehall.accounts.choices import DEPARTMENT_ROLES
 from servicehall.accounts.scoping import visible_rows
 from servicehall.core.errors import NotFound
 from servicehall.core.fields import LOOKUP_TAIL_LENGTH, tail_index
+from servicehall.core.statements import fetch
 
 from .choices import OPEN_STATUSES, CaseStatus, Decision, EventKind, TaskStatus
 from .models import Case, JointTask
@@ -216,7 +217,7 @@ def case_for_lookup(*, number: str, id_tail: str, center=None) -> PublicProgress
     tail, number = id_tail.strip().upper(), number.strip()
     if len(tail) != LOOKUP_TAIL_LENGTH or not number or len(number) > 40:
         return None
-    rows = _fetch(_lookup_sql(connection.vendor), [number])
+    rows = fetch(_lookup_sql(connection.vendor), [number])
     if not rows:
         return None
     (pk, number, status, received_on, promised_due, completed_on, decision, expected,
@@ -258,7 +259,7 @@ def hall_for_lookup() -> PublicCenter | None:
     from django.db import connection
 
     code = settings.SERVICEHALL_DEFAULT_CENTER
-    rows = _fetch(_hall_sql(connection.vendor, bool(code)), [True, code] if code else [True])
+    rows = fetch(_hall_sql(connection.vendor, bool(code)), [True, code] if code else [True])
     return PublicCenter(*rows[0]) if rows else None
 
 
@@ -288,28 +289,6 @@ def _steps(value) -> tuple[dict, ...]:
 def _events(value) -> tuple["PublicEvent", ...]:
     rows = sorted((_moment(at), pk, kind) for at, pk, kind in _json_rows(value))
     return tuple(PublicEvent(kind, at) for at, _pk, kind in rows)
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    """Rows of one lookup statement. On PostgreSQL a prepared statement on the request's own
-    connection (psycopg keeps it per connection; settings.DATABASES turns preparing on), so the
-    four-table join is planned once per connection, not once per lookup; elsewhere Django's
-    cursor."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    import psycopg
-
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        rows = cursor.fetchall()
-    if connection.queries_logged:  # DEBUG, or a test counting queries: count this one too
-        connection.queries_log.append({"sql": f"{sql} -- {params}", "time": "0.000"})
-    return rows
 
 
 def public_timeline(case: Case):

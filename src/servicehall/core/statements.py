@@ -1,5 +1,5 @@
-"""The statements every kiosk press runs (the ticket's category, the counter bump, the one-row
-inserts of core.inserts) are sent prepared on PostgreSQL: psycopg keeps them per connection
+"""The statements every kiosk press runs (the ticket's category, the one-row inserts of
+core.inserts) and the progress lookup's are sent prepared on PostgreSQL: psycopg keeps them per connection
 (settings.DATABASES turns preparing on; DATABASE_PREPARED_STATEMENTS=false turns it off behind
 a pooler), so PostgreSQL parses and plans each once per connection instead of once per ticket,
 and the parameters travel apart from the SQL instead of being quoted into it. Elsewhere, or
