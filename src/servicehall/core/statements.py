@@ -1,7 +1,7 @@
 """The statements every kiosk press runs (the ticket's category, the one-row inserts of
-core.inserts) and the progress lookup's are sent prepared on PostgreSQL: psycopg keeps them per connection
-(settings.DATABASES turns preparing on; DATABASE_PREPARED_STATEMENTS=false turns it off behind
-a pooler), so PostgreSQL parses and plans each once per connection instead of once per ticket,
+core.inserts) and the progress lookup's are sent prepared on PostgreSQL: psycopg keeps them per
+connection (settings.DATABASES turns preparing on; DATABASE_PREPARED_STATEMENTS=false turns it
+off behind a pooler), so PostgreSQL parses and plans each once per connection, not per request,
 and the parameters travel apart from the SQL instead of being quoted into it. Elsewhere, or
 when execute wrappers are installed, they go through Django's cursor.
 
