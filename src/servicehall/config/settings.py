@@ -106,13 +106,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    # Django turns psycopg's prepared statements off, which also ignores an explicit
-    # `prepare=True`: the progress lookup's statements (cases.selectors) are then planned on
-    # every request. With a threshold they are prepared once per connection; the ORM's
-    # cursors bind on the client and never prepare either way. Turn it off behind a
-    # transaction pooler that cannot keep prepared statements.
+    # Statements are bound on the server and prepared once per connection after their fifth
+    # run (psycopg's threshold): PostgreSQL then skips parsing and planning the ORM's
+    # repeated statements, which halved its CPU per intake (docs/benchmarks.md). Django's
+    # default, client-side binding, never prepares. Turn both off behind a transaction
+    # pooler that cannot keep prepared statements.
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
