@@ -199,26 +199,16 @@ def _out(case) -> dict:
 
 
 def _detail(case) -> dict:
-    events = case.events.select_related("by").order_by("at", "pk")
-    missing = case.materials.filter(received=False, material__is_required=True).select_related(
-        "material")
+    record = selectors.case_record(case)
     return {
         **_out(case),
         **{name: getattr(case, name) for name in (
             "acceptance_mode", "working_days_used", "on_time", "early", "return_review_due",
             "decision_note", "certificate_number", "delivery_mode", "tracking_number",
             "delivered_on", "verification_due", "verification_result")},
-        "missing_materials": [m.material.name for m in missing],
-        "steps": [{"position": s.position, "name": s.name, "status": s.status,
-                   "assignee": str(s.assignee or ""), "due_on": s.due_on, "opinion": s.opinion}
-                  for s in case.steps.select_related("assignee").order_by("position")],
-        "joint_tasks": [{"department": t.department.short_name, "status": t.status,
-                         "due_on": t.due_on, "opinion": t.opinion}
-                        for t in case.joint_tasks.select_related("department")],
-        "extensions": [{"working_days": x.working_days, "reason": x.reason, "status": x.status}
-                       for x in case.extensions.all()],
-        "events": [{"kind": e.kind, "at": e.at, "by": str(e.by or ""), "note": e.note}
-                   for e in events],
+        "missing_materials": list(record.missing_materials), "steps": list(record.steps),
+        "joint_tasks": list(record.joint_tasks), "extensions": list(record.extensions),
+        "events": list(record.events),
     }
 
 
