@@ -152,4 +152,5 @@ def test_on_postgresql_the_lookup_statements_are_prepared_once_per_connection(cl
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
-    assert len([s for s in prepared if "cases_case" in s]) == 1  # case, steps and timeline
+    lookups = [s for s in prepared if '"cases_case"."number" = $1' in s]
+    assert len(lookups) == 1 and "cases_casestep" in lookups[0]  # case, steps and timeline

@@ -1,10 +1,11 @@
-"""One-row INSERT for the rows written on every request of the hall's busiest paths (an audit
+"""INSERT for the rows written on every request of the hall's busiest paths (an audit
 entry per change, a ticket per kiosk press). The ORM compiles its INSERT anew on each save,
 which costs more CPU than sending it; here the statement is built once per model and only the
 values are prepared (by the fields themselves, as the ORM does). No save signals are sent and
 no `save()` override runs, so it serves only models that have neither (see the tests). The
 statement goes out prepared on PostgreSQL (core.statements)."""
 
+from collections.abc import Sequence
 from functools import cache
 from typing import TypeVar
 
@@ -32,13 +33,13 @@ def _keeps_none(field: models.Field) -> bool:
 
 
 @cache
-def _statement(model: type[models.Model], vendor: str
+def _statement(model: type[models.Model], vendor: str, rows: int = 1
                ) -> tuple[str, tuple[tuple[models.Field, bool, bool], ...]]:
     meta, quote = model._meta, connection.ops.quote_name
     fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
     columns = ", ".join(quote(_column(f)) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) "
+    values = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
+    return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} "
             f"RETURNING {quote(_column(meta.pk))}",
             tuple((f, _keeps_none(f), type(f) in PLAIN_TEXT) for f in fields))
 
@@ -50,6 +51,22 @@ def insert(obj: M) -> M:
     obj.pk = fetch(sql, _prepared(obj, fields, db))[0][0]
     obj._state.adding, obj._state.db = False, db.alias
     return obj
+
+
+def insert_many(objs: Sequence[M]) -> Sequence[M]:
+    """Write the new `objs`, all of one model, in one statement and give each its primary
+    key. The keys come back in the order of the rows, as the ORM's bulk_create relies on too;
+    one statement is kept per model and number of rows, so this serves short lists (a case's
+    materials and steps)."""
+    if not objs:
+        return objs
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _statement(type(objs[0]), db.vendor, len(objs))
+    keys = fetch(sql, [value for obj in objs for value in _prepared(obj, fields, db)])
+    for obj, (pk,) in zip(objs, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, db.alias
+    return objs
 
 
 def _prepared(obj: models.Model, fields, db) -> list:

@@ -18,6 +18,7 @@ from servicehall.core.identifiers import (
     validate_credit_code,
     validate_id_number,
 )
+from servicehall.core.inserts import insert_many
 from servicehall.core.permissions import require_perm
 
 from ..choices import (
@@ -33,6 +34,7 @@ from ..choices import (
 from ..models import Case, CaseEvent, CaseMaterial, CaseNumberCounter
 from ..notifications import INTAKE_NOTICES, notify_applicant
 from ..outcome import RequiredMaterial, missing_materials, propose_outcome
+from ..selectors import case_for_key
 from .common import case_saved, refresh_deadlines, working_days_after
 from .lifecycle import TYPE_OF_ACCEPTED_ITEM, create_handling_rows
 
@@ -198,11 +200,11 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
     tolerated_due = (working_days_after(case, today, settings.CASES_TOLERANCE_WORKING_DAYS)
                      if acceptance_mode == AcceptanceMode.TOLERANCE
                      and chosen == IntakeOutcome.ACCEPT else None)
-    CaseMaterial.objects.bulk_create(
+    insert_many([
         CaseMaterial(case=case, material=m, received=m.pk in received,
                      received_on=today if m.pk in received else None,
                      due_on=tolerated_due if m.is_required and m.pk not in received else None)
-        for m in materials)
+        for m in materials])
     if chosen not in RETURNS:
         create_handling_rows(case, by=by,
                              start_on=today if chosen == IntakeOutcome.ACCEPT else None)
@@ -239,7 +241,7 @@ def _record_intake(case: Case, *, chosen: str, required, received, materials, by
 def _existing(item: ServiceItem, key: str | None) -> Case | None:
     if not key:
         return None
-    return Case.objects.filter(center_id=item.center_id, idempotency_key=key).first()
+    return case_for_key(center_id=item.center_id, key=key)
 
 
 def case_intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by,

@@ -14,6 +14,7 @@ from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import Conflict, PermissionDenied, ValidationFailed
+from servicehall.core.inserts import insert_many
 from servicehall.core.permissions import require_perm
 from servicehall.core.workcalendar import CalendarNotConfigured
 
@@ -38,7 +39,7 @@ def create_steps(case: Case, *, by, start_on: date | None = None) -> None:
         steps[0].started_on = case.received_on
     if start_on is not None and len(steps) > 1:
         _activate(case, steps[1], today=start_on)
-    CaseStep.objects.bulk_create(steps)
+    insert_many(steps)
     if start_on is not None:
         mirror_current_step(case, steps[1] if len(steps) > 1 else None)
 
