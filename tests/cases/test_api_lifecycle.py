@@ -517,6 +517,21 @@ def test_detail_api_query_count_does_not_grow_with_the_timeline(
         assert len(client.get(f"/api/v1/cases/{case.number}").json()["events"]) == 16
 
 
+def test_a_step_completed_over_the_api_runs_a_pinned_number_of_queries(
+        client, today, item_a, clerk, reviewer_a, django_assert_num_queries):
+    """The case is read whole once, when its row is locked; before that only its key."""
+    cases = [case_intake(item=item_a, applicant=PERSON, received=all_of(item_a), by=clerk)
+             for _ in range(2)]
+    login(client, reviewer_a)
+    ok(post(client, cases[0], "steps/complete", {"opinion": "同意"}))  # the session settles
+    with django_assert_num_queries(QUERIES_OF_A_STEP_COMPLETED) as captured:
+        body = ok(post(client, cases[1], "steps/complete", {"opinion": "同意"}))
+    assert body["steps"][1]["status"] == "done"
+    before_lock = captured.captured_queries[:3]  # session, user, the case's key
+    assert '"cases_case"."number" =' in before_lock[-1]["sql"]
+    assert '"cases_case"."applicant_name"' not in before_lock[-1]["sql"]
+
+
 def _lists_by_the_orm(case) -> dict:
     """The detail's lists read through the models, in their default order."""
     return {
@@ -563,6 +578,8 @@ def test_detail_api_lists_match_the_models_in_their_order(
     assert {name: body[name] for name in expected} == expected
     assert [s["assignee"] for s in body["steps"]][:3] == ["", str(colleague), ""]
 
+
+QUERIES_OF_A_STEP_COMPLETED = 20
 
 LIFECYCLE_PATHS = ["steps/take", "steps/assign", "steps/hand-over", "steps/take-back",
                    "steps/complete", "comments", "supplement", "tolerated-materials",

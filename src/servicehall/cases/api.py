@@ -216,6 +216,10 @@ def _case(request, number: str):
     return selectors.case_for_staff(user=request.user, number=number)
 
 
+def _to_change(request, number: str):
+    return selectors.case_to_change(user=request.user, number=number)
+
+
 @router.post("", response={201: CaseDetail}, summary="Register an application (intake)")
 def intake(request, payload: IntakeIn,
            idempotency_key: str | None = Header(None, alias="Idempotency-Key",
@@ -255,34 +259,34 @@ def get_case(request, number: str):
 
 @router.post("/{number}/materials-complete", response=CaseDetail)
 def materials_complete(request, number: str):
-    case = services.case_materials_complete(case=_case(request, number), by=request.user)
+    case = services.case_materials_complete(case=_to_change(request, number), by=request.user)
     return _detail(_case(request, case.number))
 
 
 @router.post("/{number}/suspend", response=CaseDetail)
 def suspend(request, number: str, payload: SuspendIn):
-    services.case_suspend(case=_case(request, number), kind=payload.kind, reason=payload.reason,
-                          expected_working_days=payload.expected_working_days,
-                          by=request.user)
+    services.case_suspend(case=_to_change(request, number), kind=payload.kind,
+                          reason=payload.reason,
+                          expected_working_days=payload.expected_working_days, by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/resume", response=CaseDetail)
 def resume(request, number: str):
-    services.case_resume(case=_case(request, number), by=request.user)
+    services.case_resume(case=_to_change(request, number), by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/report-up", response=CaseDetail)
 def report_up(request, number: str, payload: TextIn):
-    services.case_report_up(case=_case(request, number), authority=payload.text,
+    services.case_report_up(case=_to_change(request, number), authority=payload.text,
                             by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/report-answer", response=CaseDetail)
 def report_answer(request, number: str, payload: TextIn):
-    services.case_report_answered(case=_case(request, number), answer=payload.text,
+    services.case_report_answered(case=_to_change(request, number), answer=payload.text,
                                   by=request.user)
     return _detail(_case(request, number))
 
@@ -290,7 +294,7 @@ def report_answer(request, number: str, payload: TextIn):
 @router.post("/{number}/decide", response=CaseDetail)
 def decide(request, number: str, payload: DecideIn):
     return _detail(services.case_decide(
-        case=_case(request, number), decision=payload.decision, note=payload.note,
+        case=_to_change(request, number), decision=payload.decision, note=payload.note,
         certificate_number=payload.certificate_number,
         delivery_mode=payload.delivery_mode or "", by=request.user,
         expected_revision=payload.expected_revision))
@@ -298,20 +302,20 @@ def decide(request, number: str, payload: DecideIn):
 
 @router.post("/{number}/appeal", response=CaseDetail)
 def appeal(request, number: str, payload: TextIn):
-    services.case_appeal(case=_case(request, number), reason=payload.text, by=request.user)
+    services.case_appeal(case=_to_change(request, number), reason=payload.text, by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/appeal-decision", response=CaseDetail)
 def appeal_decision(request, number: str, payload: AppealDecisionIn):
-    services.case_appeal_decide(case=_case(request, number), result=payload.result,
+    services.case_appeal_decide(case=_to_change(request, number), result=payload.result,
                                 note=payload.note, by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/urgent", response=CaseDetail)
 def mark_urgent(request, number: str, payload: TextIn):
-    services.case_mark_urgent(case=_case(request, number), reason=payload.text,
+    services.case_mark_urgent(case=_to_change(request, number), reason=payload.text,
                               by=request.user)
     return _detail(_case(request, number))
 
@@ -319,13 +323,13 @@ def mark_urgent(request, number: str, payload: TextIn):
 @router.post("/{number}/steps/take", response=CaseDetail, summary="Take the step in hand from "
              "the department's pool")
 def step_take(request, number: str):
-    services.case_step_take(case=_case(request, number), by=request.user)
+    services.case_step_take(case=_to_change(request, number), by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/steps/assign", response=CaseDetail, summary="Assign the step in hand")
 def step_assign(request, number: str, payload: UserIn):
-    services.case_step_assign(case=_case(request, number), to_user_id=payload.user_id,
+    services.case_step_assign(case=_to_change(request, number), to_user_id=payload.user_id,
                               by=request.user)
     return _detail(_case(request, number))
 
@@ -333,7 +337,7 @@ def step_assign(request, number: str, payload: UserIn):
 @router.post("/{number}/steps/hand-over", response=CaseDetail,
              summary="Hand the step in hand over to a colleague")
 def step_hand_over(request, number: str, payload: UserIn):
-    services.case_step_hand_over(case=_case(request, number), to_user_id=payload.user_id,
+    services.case_step_hand_over(case=_to_change(request, number), to_user_id=payload.user_id,
                                  note=payload.note, by=request.user)
     return _detail(_case(request, number))
 
@@ -341,7 +345,7 @@ def step_hand_over(request, number: str, payload: UserIn):
 @router.post("/{number}/steps/take-back", response=CaseDetail,
              summary="Take back a step you handed over")
 def step_take_back(request, number: str):
-    services.case_step_take_back(case=_case(request, number), by=request.user)
+    services.case_step_take_back(case=_to_change(request, number), by=request.user)
     return _detail(_case(request, number))
 
 
@@ -349,20 +353,20 @@ def step_take_back(request, number: str):
              summary="Complete the step in hand with an opinion")
 def step_complete(request, number: str, payload: OpinionIn):
     return _detail(services.case_step_complete(
-        case=_case(request, number), opinion=payload.opinion, by=request.user,
+        case=_to_change(request, number), opinion=payload.opinion, by=request.user,
         expected_revision=payload.expected_revision))
 
 
 @router.post("/{number}/comments", response=CaseDetail, summary="Comment on the timeline")
 def comment(request, number: str, payload: TextIn):
-    services.case_comment(case=_case(request, number), text=payload.text, by=request.user)
+    services.case_comment(case=_to_change(request, number), text=payload.text, by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/supplement", response=CaseDetail,
              summary="Ask for missing materials after acceptance (clock paused)")
 def request_supplement(request, number: str, payload: MaterialsIn):
-    services.case_request_supplement(case=_case(request, number),
+    services.case_request_supplement(case=_to_change(request, number),
                                      material_ids=set(payload.material_ids), note=payload.note,
                                      by=request.user)
     return _detail(_case(request, number))
@@ -372,14 +376,14 @@ def request_supplement(request, number: str, payload: MaterialsIn):
              summary="Materials accepted as missing (容缺) came in")
 def tolerated_materials(request, number: str, payload: MaterialsIn):
     services.case_tolerated_materials_received(
-        case=_case(request, number), material_ids=set(payload.material_ids), by=request.user)
+        case=_to_change(request, number), material_ids=set(payload.material_ids), by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/return-review", response=CaseDetail,
              summary="Confirm a return, or accept the case instead")
 def return_review(request, number: str, payload: ReviewIn):
-    services.case_return_review(case=_case(request, number), confirm=payload.confirm,
+    services.case_return_review(case=_to_change(request, number), confirm=payload.confirm,
                                 note=payload.note, by=request.user)
     return _detail(_case(request, number))
 
@@ -387,7 +391,7 @@ def return_review(request, number: str, payload: ReviewIn):
 @router.post("/{number}/joint-task", response=CaseDetail,
              summary="A co-department finishes its task on a joint case")
 def joint_task(request, number: str, payload: OpinionIn):
-    services.case_joint_task_complete(case=_case(request, number), opinion=payload.opinion,
+    services.case_joint_task_complete(case=_to_change(request, number), opinion=payload.opinion,
                                       by=request.user)
     return _detail(_case(request, number))
 
@@ -395,7 +399,7 @@ def joint_task(request, number: str, payload: OpinionIn):
 @router.post("/{number}/extensions", response=CaseDetail,
              summary="Ask the center for more time")
 def extension_request(request, number: str, payload: ExtensionIn):
-    services.case_extension_request(case=_case(request, number),
+    services.case_extension_request(case=_to_change(request, number),
                                     working_days=payload.working_days, reason=payload.reason,
                                     by=request.user)
     return _detail(_case(request, number))
@@ -404,14 +408,14 @@ def extension_request(request, number: str, payload: ExtensionIn):
 @router.post("/{number}/extensions/decision", response=CaseDetail,
              summary="Grant or refuse the pending extension")
 def extension_decide(request, number: str, payload: ApprovalIn):
-    services.case_extension_decide(case=_case(request, number), approve=payload.approve,
+    services.case_extension_decide(case=_to_change(request, number), approve=payload.approve,
                                    note=payload.note, by=request.user)
     return _detail(_case(request, number))
 
 
 @router.post("/{number}/deliver", response=CaseDetail, summary="Hand over the result")
 def deliver(request, number: str, payload: DeliverIn):
-    services.case_deliver(case=_case(request, number), mode=payload.mode,
+    services.case_deliver(case=_to_change(request, number), mode=payload.mode,
                           tracking_number=payload.tracking_number, by=request.user)
     return _detail(_case(request, number))
 
@@ -419,6 +423,6 @@ def deliver(request, number: str, payload: DeliverIn):
 @router.post("/{number}/verify", response=CaseDetail,
              summary="Post-approval verification of a notify-and-commit case")
 def verify(request, number: str, payload: VerifyIn):
-    services.case_verify(case=_case(request, number), passed=payload.passed,
+    services.case_verify(case=_to_change(request, number), passed=payload.passed,
                          note=payload.note, by=request.user)
     return _detail(_case(request, number))

@@ -108,6 +108,18 @@ def case_for_key(*, center_id: int, key: str) -> Case | None:
     return Case.objects.get(pk=rows[0][0]) if rows else None
 
 
+def case_to_change(*, user, number: str) -> Case:
+    """The case the user may see, loaded only as far as a transition reads it before locking
+    its row (which loads it whole): its key, number and the step the caller saw in hand. The
+    case, its item, version, department and center with every column would cost the ORM more
+    CPU to write than the transition spends on its own statements."""
+    case = (Case.objects.filter(_case_rows(user), number=number)
+            .only("pk", "number", "current_step_id", "revision").order_by().first())
+    if case is None:
+        raise NotFound()
+    return case
+
+
 def case_clock(*, case: Case, today):
     """The clock as of `today` for the case page, or None where the calendar does not reach."""
     from .services.common import case_clock_state
