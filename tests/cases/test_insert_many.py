@@ -1,5 +1,5 @@
-"""core.inserts.insert_many writes a case's materials and steps exactly as bulk_create would,
-each object getting its own key."""
+"""core.inserts writes a case's materials, steps and timeline exactly as the ORM would, each
+object getting its own key."""
 
 from decimal import Decimal
 
@@ -7,9 +7,9 @@ import pytest
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from servicehall.cases.models import CaseMaterial, CaseStep
+from servicehall.cases.models import CaseEvent, CaseMaterial, CaseStep
 from servicehall.cases.services import case_intake
-from servicehall.core.inserts import insert_many
+from servicehall.core.inserts import insert, insert_many
 from tests.cases.conftest import PERSON
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,16 @@ def test_no_objects_is_no_statement(django_assert_num_queries):
         assert insert_many([]) == []
 
 
-@pytest.mark.parametrize("model", [CaseMaterial, CaseStep])
+def test_an_event_is_stored_as_the_orm_stores_it(two_cases, clerk):
+    mine, theirs = two_cases
+    insert(CaseEvent(case=mine, kind="commented", by=clerk, note="请补正"))
+    CaseEvent.objects.create(case=theirs, kind="commented", by=clerk, note="请补正")
+    mine_rows, their_rows = _rows(CaseEvent, mine), _rows(CaseEvent, theirs)
+    assert mine_rows[-1].pop("at") <= their_rows[-1].pop("at")  # the default: written first
+    assert mine_rows[-1] == their_rows[-1]
+
+
+@pytest.mark.parametrize("model", [CaseEvent, CaseMaterial, CaseStep])
 def test_served_models_have_no_save_signals(model):
     """insert_many sends none, so a receiver added later would be skipped silently."""
     assert not pre_save.has_listeners(model) and not post_save.has_listeners(model)

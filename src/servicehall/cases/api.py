@@ -226,7 +226,8 @@ def intake(request, payload: IntakeIn,
                                                 max_length=64)):
     """The outcome defaults to what the ticked materials allow. Replaying the same
     Idempotency-Key returns the case created the first time."""
-    item = get_object_or_404(ServiceItem.objects.select_related("center", "department"),
+    item = get_object_or_404(ServiceItem.objects.select_related("center", "department",
+                                                                "current_version"),
                              code=payload.item_code, is_active=True,
                              center_id=request.user.center_id)
     case = services.case_intake(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from servicehall.core import audit
 from servicehall.core.calendar import calendar_for
 from servicehall.core.errors import Conflict, ValidationFailed
+from servicehall.core.inserts import insert
 from servicehall.core.workcalendar import CalendarNotConfigured, LimitUnit
 
 from ..choices import CaseStatus
@@ -105,7 +106,7 @@ def save_transition(case: Case, *, kind: str, by, note: str = "", action: str,
     refresh_deadlines(case, today=today)
     case.revision += 1
     case.save()
-    CaseEvent.objects.create(case=case, kind=kind, by=by, note=note)
+    insert(CaseEvent(case=case, kind=kind, by=by, note=note))
     audit.record(action, obj=case, by=by, changes=audit.diff(before, audit.snapshot(case)))
     case_saved.send(sender=Case, case=case, today=today)
     return case

@@ -18,7 +18,7 @@ from servicehall.core.identifiers import (
     validate_credit_code,
     validate_id_number,
 )
-from servicehall.core.inserts import insert_many
+from servicehall.core.inserts import insert, insert_many
 from servicehall.core.permissions import require_perm
 
 from ..choices import (
@@ -223,13 +223,11 @@ def _record_intake(case: Case, *, chosen: str, required, received, materials, by
     names = {m.pk: m.name for m in materials}
     if chosen == IntakeOutcome.SUPPLEMENT:
         missing = "、".join(names[m.id] for m in missing_materials(required, received))
-        CaseEvent.objects.create(case=case, kind=EventKind.SUPPLEMENT_REQUESTED, by=by,
-                                 note=missing)
+        insert(CaseEvent(case=case, kind=EventKind.SUPPLEMENT_REQUESTED, by=by, note=missing))
     elif chosen in RETURNS:
-        CaseEvent.objects.create(case=case, kind=EventKind.RETURNED, by=by,
-                                 note=case.return_note)
+        insert(CaseEvent(case=case, kind=EventKind.RETURNED, by=by, note=case.return_note))
     else:
-        CaseEvent.objects.create(case=case, kind=EventKind.ACCEPTED, by=by)
+        insert(CaseEvent(case=case, kind=EventKind.ACCEPTED, by=by))
     audit.record(f"cases.{chosen}", obj=case, by=by, changes=audit.diff(
         {}, audit.snapshot(case, ["number", "item_version", "case_type", "status",
                                   "applicant_name", "applicant_id_number", "credit_code",
