@@ -359,27 +359,25 @@ def _record_sql(vendor: str) -> str:
         return (f"(SELECT {aggregate}({row}({values})) FROM {q(model._meta.db_table)} {joins} "
                 f"WHERE {col(model, 'case')} = %s {where})")
 
-    def person(alias: str) -> list[str]:
-        return [f"{alias}.{q(user._meta.get_field(n).column)}" for n in ("full_name", "username")]
+    person = [col(user, "full_name"), col(user, "username")]  # str(user), or "" for nobody
 
-    def left_join_user(model, field: str, alias: str) -> str:
-        return (f"LEFT JOIN {q(user._meta.db_table)} {alias} "
-                f"ON {col(model, field)} = {alias}.{q(user._meta.pk.column)}")
+    def left_join_user(model, field: str) -> str:
+        return f"LEFT JOIN {q(user._meta.db_table)} ON {col(model, field)} = {col(user, 'id')}"
 
     missing = array(CaseMaterial, [col(Material, "position"), col(Material, "name")],
                     f"INNER JOIN {q(Material._meta.db_table)} "
                     f"ON {col(CaseMaterial, 'material')} = {col(Material, 'id')}",
                     f"AND {col(CaseMaterial, 'received')} = %s "
                     f"AND {col(Material, 'is_required')} = %s")
-    steps = array(CaseStep, ["position", "name", "status", *person("assignee"), "due_on",
-                             "opinion"], left_join_user(CaseStep, "assignee", "assignee"))
+    steps = array(CaseStep, ["position", "name", "status", *person, "due_on", "opinion"],
+                  left_join_user(CaseStep, "assignee"))
     joint = array(JointTask, [col(Department, "sort_order"), col(Department, "code"),
                               col(Department, "short_name"), "status", "due_on", "opinion"],
                   f"INNER JOIN {q(Department._meta.db_table)} "
                   f"ON {col(JointTask, 'department')} = {col(Department, 'id')}")
     extensions = array(CaseExtension, ["requested_at", "id", "working_days", "reason", "status"])
-    events = array(CaseEvent, ["at", "id", "kind", *person("actor"), "note"],
-                   left_join_user(CaseEvent, "by", "actor"))
+    events = array(CaseEvent, ["at", "id", "kind", *person, "note"],
+                   left_join_user(CaseEvent, "by"))
     return f"SELECT {missing}, {steps}, {joint}, {extensions}, {events}"
 
 
