@@ -95,6 +95,29 @@ def test_an_item_rule_changes_the_warning_and_triggers_a_full_rescan(accept, cen
     assert report.full and light(case) == "yellow"
 
 
+def test_a_transition_lights_its_case_by_its_own_item_and_center_rules(
+        accept, center, item_a, department_a, make_item):
+    """watch_case reads only the rules that can apply to the case, not every center's."""
+    from servicehall.core.models import Center
+    from servicehall.supervision.scanner import watch_case
+
+    case = accept()
+    other_item = make_item(department_a, "SCJG-0099", main_item="其他事项")
+    SupervisionRule.objects.create(center=center, item=other_item, warn_working_days=9)
+    other_center = Center.objects.create(code="440399", name="另一个中心")
+    SupervisionRule.objects.create(center=other_center, warn_working_days=9)
+    case = Case.objects.select_related("center").get(pk=case.pk)
+    watch_case(case=case, today=date(2026, 10, 8))
+    assert light(case) == "green"  # neither rule is this case's
+    SupervisionRule.objects.create(center=center, warn_working_days=9)
+    watch_case(case=case, today=date(2026, 10, 8))
+    assert light(case) == "yellow"  # the center's default
+    SupervisionRule.objects.filter(item__isnull=True, center=center).delete()
+    SupervisionRule.objects.create(center=center, item=item_a, warn_working_days=9)
+    watch_case(case=case, today=date(2026, 10, 8))
+    assert light(case) == "yellow"  # the item's own
+
+
 def test_a_deadline_beyond_the_configured_calendar_is_unknown(accept):
     case = accept()
     Case.objects.filter(pk=case.pk).update(promised_due=date(2027, 1, 12))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from servicehall.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
 from servicehall.cases.models import Case
@@ -86,9 +86,11 @@ class Classifier:
     """Computes watch values of case rows, with each center's calendar and rules loaded once
     and the calendar part (the first warning day) memoised: many cases share their dates."""
 
-    def __init__(self, today: date):
+    def __init__(self, today: date, rules=None):
+        """`rules`: the rules that can apply, when fewer than all of them (one case's)."""
         self.today = today
-        self.thresholds = thresholds_of(list(SupervisionRule.objects.all()))
+        self.thresholds = thresholds_of(list(
+            SupervisionRule.objects.all() if rules is None else rules))
         self._calendars: dict[int, WorkCalendar | None] = {}
         self._warn: dict[tuple, date | None] = {}
 
@@ -368,7 +370,8 @@ def watch_case(*, case: Case, today: date, fresh: bool = False) -> None:
     if case.status not in OPEN_STATUSES:
         CaseWatch.objects.filter(pk=case.pk).delete()
         return
-    classifier = Classifier(today)
+    classifier = Classifier(today, rules=SupervisionRule.objects.filter(
+        Q(item__isnull=True) | Q(item_id=case.item_id), center_id=case.center_id))
     classifier.prime(case.center)
     computed = dict(zip(STAGE_COLUMNS, classifier.values(
         tuple(getattr(case, f) for f in CASE_FIELDS)), strict=True))
