@@ -6,26 +6,26 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
+from .inserts import column_of
+from .statements import fetch
+
 
 def bump(model, *, key: dict, column: str, by: int = 1) -> int:
     """Add `by` to `column` of the `model` row that `key` (the attnames of a unique
     constraint) names, creating the row at `max(by, 0)` on first use, and return the new
-    value: INSERT … ON CONFLICT … DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35). Not through
-    core.statements yet: tests/cases/test_progress.py counts the prepared statements naming
-    "cases_case", which the case-number counter's would join."""
+    value: INSERT … ON CONFLICT … DO UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35), sent
+    prepared on PostgreSQL (core.statements)."""
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: `connection` looks it up per use
     sql, fields = _statement(model, tuple(key), column, db.vendor)
     params = [f.get_db_prep_value(value, db) for f, value in zip(fields, key.values(),
                                                                   strict=True)]
-    with db.cursor() as cursor:
-        cursor.execute(sql, [*params, max(by, 0), by])
-        return cursor.fetchone()[0]
+    return fetch(sql, [*params, max(by, 0), by])[0][0]
 
 
 def _column(model: type[models.Model], name: str) -> tuple[models.Field, str]:
     field = model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column is not None  # a concrete field
-    return field, connection.ops.quote_name(field.column)
+    assert isinstance(field, models.Field)  # a concrete field
+    return field, connection.ops.quote_name(column_of(field))
 
 
 @cache

@@ -16,7 +16,7 @@ from .statements import fetch
 M = TypeVar("M", bound=models.Model)
 
 
-def _column(field: models.Field) -> str:
+def column_of(field: models.Field) -> str:
     assert field.column is not None  # every concrete field has one
     return field.column
 
@@ -37,10 +37,10 @@ def _statement(model: type[models.Model], vendor: str, rows: int = 1
                ) -> tuple[str, tuple[tuple[models.Field, bool, bool], ...]]:
     meta, quote = model._meta, connection.ops.quote_name
     fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
-    columns = ", ".join(quote(_column(f)) for f in fields)
+    columns = ", ".join(quote(column_of(f)) for f in fields)
     values = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
     return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} "
-            f"RETURNING {quote(_column(meta.pk))}",
+            f"RETURNING {quote(column_of(meta.pk))}",
             tuple((f, _keeps_none(f), type(f) in PLAIN_TEXT) for f in fields))
 
 
