@@ -2,7 +2,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -189,9 +189,21 @@ def _column(model, name):
     return f"{q(model._meta.db_table)}.{q(model._meta.get_field(name).column)}"
 
 
-# JSON aggregate and row constructor of each database, for the steps and timeline of a lookup
+# JSON aggregate and row constructor of each database, for the lists of a case
 JSON_ROWS = {"postgresql": ("json_agg", "json_build_array"),
              "sqlite": ("json_group_array", "json_array")}
+
+
+def _rows_of_case(vendor: str, model, columns, joins: str = "", where: str = "") -> str:
+    """A subquery: the `columns` of the outer case's rows of `model` as one JSON array (NULL
+    for none), each row an array; a column already written as `table.column` is kept."""
+    from django.db import connection
+
+    aggregate, row = JSON_ROWS[vendor]
+    values = ", ".join(c if "." in c else _column(model, c) for c in columns)
+    return (f"(SELECT {aggregate}({row}({values})) "
+            f"FROM {connection.ops.quote_name(model._meta.db_table)} {joins} "
+            f"WHERE {_column(model, 'case')} = {_column(Case, 'id')} {where})")
 
 
 @lru_cache(maxsize=4)
@@ -209,21 +221,15 @@ def _lookup_sql(vendor: str) -> str:
     from .models import CaseEvent, CaseStep
 
     q, col = connection.ops.quote_name, _column
-    aggregate, row = JSON_ROWS[vendor]
 
     case_cols = ["id", "number", "status", "received_on", "promised_due", "completed_on",
                  "decision", "id_tail_index", "center_id"]
     center_cols = PUBLIC_CENTER_COLUMNS
-    t = {m: q(m._meta.db_table) for m in (Case, Center, ItemVersion, Department, CaseStep,
-                                          CaseEvent)}
-    steps = (f"(SELECT {aggregate}({row}({col(CaseStep, 'position')}, {col(CaseStep, 'name')}, "
-             f"{col(CaseStep, 'status')})) FROM {t[CaseStep]} "
-             f"WHERE {col(CaseStep, 'case')} = {col(Case, 'id')})")
+    t = {m: q(m._meta.db_table) for m in (Case, Center, ItemVersion, Department)}
+    steps = _rows_of_case(vendor, CaseStep, ["position", "name", "status"])
     hidden = ", ".join(f"'{kind}'" for kind in sorted(INTERNAL_EVENTS))
-    events = (f"(SELECT {aggregate}({row}({col(CaseEvent, 'at')}, {col(CaseEvent, 'id')}, "
-              f"{col(CaseEvent, 'kind')})) FROM {t[CaseEvent]} "
-              f"WHERE {col(CaseEvent, 'case')} = {col(Case, 'id')} "
-              f"AND {col(CaseEvent, 'kind')} NOT IN ({hidden}))")
+    events = _rows_of_case(vendor, CaseEvent, ["at", "id", "kind"],
+                           where=f"AND {col(CaseEvent, 'kind')} NOT IN ({hidden})")
     return (f"SELECT {', '.join(col(Case, c) for c in case_cols)}, "
             f"{col(ItemVersion, 'name')}, {col(Department, 'name')}, "
             f"{', '.join(col(Center, c) for c in center_cols)}, {steps}, {events} "
@@ -352,12 +358,7 @@ def _record_sql(vendor: str) -> str:
     from .models import CaseEvent, CaseExtension, CaseMaterial, CaseStep
 
     q, col, user = connection.ops.quote_name, _column, get_user_model()
-    aggregate, row = JSON_ROWS[vendor]
-
-    def array(model, columns, joins: str = "", where: str = "") -> str:
-        values = ", ".join(c if "." in c else col(model, c) for c in columns)
-        return (f"(SELECT {aggregate}({row}({values})) FROM {q(model._meta.db_table)} {joins} "
-                f"WHERE {col(model, 'case')} = %s {where})")
+    array = partial(_rows_of_case, vendor)
 
     person = [col(user, "full_name"), col(user, "username")]  # str(user), or "" for nobody
 
@@ -367,8 +368,8 @@ def _record_sql(vendor: str) -> str:
     missing = array(CaseMaterial, [col(Material, "position"), col(Material, "name")],
                     f"INNER JOIN {q(Material._meta.db_table)} "
                     f"ON {col(CaseMaterial, 'material')} = {col(Material, 'id')}",
-                    f"AND {col(CaseMaterial, 'received')} = %s "
-                    f"AND {col(Material, 'is_required')} = %s")
+                    f"AND {col(CaseMaterial, 'received')} = FALSE "
+                    f"AND {col(Material, 'is_required')} = TRUE")
     steps = array(CaseStep, ["position", "name", "status", *person, "due_on", "opinion"],
                   left_join_user(CaseStep, "assignee"))
     joint = array(JointTask, [col(Department, "sort_order"), col(Department, "code"),
@@ -378,7 +379,8 @@ def _record_sql(vendor: str) -> str:
     extensions = array(CaseExtension, ["requested_at", "id", "working_days", "reason", "status"])
     events = array(CaseEvent, ["at", "id", "kind", *person, "note"],
                    left_join_user(CaseEvent, "by"))
-    return f"SELECT {missing}, {steps}, {joint}, {extensions}, {events}"
+    return (f"SELECT {missing}, {steps}, {joint}, {extensions}, {events} "
+            f"FROM {q(Case._meta.db_table)} WHERE {col(Case, 'id')} = %s")
 
 
 def _name(full_name, username) -> str:
@@ -390,8 +392,7 @@ def case_record(case: Case) -> CaseRecord:
     """The case's collections as the API shows them, in their models' order."""
     from django.db import connection
 
-    rows = fetch(_record_sql(connection.vendor), [case.pk, False, True, case.pk, case.pk,
-                                                  case.pk, case.pk])
+    rows = fetch(_record_sql(connection.vendor), [case.pk])
     missing, steps, joint, extensions, events = (_json_rows(v) for v in rows[0])
     return CaseRecord(
         missing_materials=tuple(name for _position, name in sorted(missing)),
