@@ -261,35 +261,36 @@ def get_case(request, number: str):
 @router.post("/{number}/materials-complete", response=CaseDetail)
 def materials_complete(request, number: str):
     case = services.case_materials_complete(case=_to_change(request, number), by=request.user)
-    return _detail(_case(request, case.number))
+    return _detail(case)
 
 
 @router.post("/{number}/suspend", response=CaseDetail)
 def suspend(request, number: str, payload: SuspendIn):
-    services.case_suspend(case=_to_change(request, number), kind=payload.kind,
-                          reason=payload.reason,
-                          expected_working_days=payload.expected_working_days, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_suspend(case=_to_change(request, number), kind=payload.kind,
+                                 reason=payload.reason,
+                                 expected_working_days=payload.expected_working_days,
+                                 by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/resume", response=CaseDetail)
 def resume(request, number: str):
-    services.case_resume(case=_to_change(request, number), by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_resume(case=_to_change(request, number), by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/report-up", response=CaseDetail)
 def report_up(request, number: str, payload: TextIn):
-    services.case_report_up(case=_to_change(request, number), authority=payload.text,
-                            by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_report_up(case=_to_change(request, number), authority=payload.text,
+                                   by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/report-answer", response=CaseDetail)
 def report_answer(request, number: str, payload: TextIn):
-    services.case_report_answered(case=_to_change(request, number), answer=payload.text,
-                                  by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_report_answered(case=_to_change(request, number), answer=payload.text,
+                                         by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/decide", response=CaseDetail)
@@ -303,51 +304,53 @@ def decide(request, number: str, payload: DecideIn):
 
 @router.post("/{number}/appeal", response=CaseDetail)
 def appeal(request, number: str, payload: TextIn):
-    services.case_appeal(case=_to_change(request, number), reason=payload.text, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_appeal(case=_to_change(request, number), reason=payload.text,
+                                by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/appeal-decision", response=CaseDetail)
 def appeal_decision(request, number: str, payload: AppealDecisionIn):
-    services.case_appeal_decide(case=_to_change(request, number), result=payload.result,
-                                note=payload.note, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_appeal_decide(case=_to_change(request, number), result=payload.result,
+                                       note=payload.note, by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/urgent", response=CaseDetail)
 def mark_urgent(request, number: str, payload: TextIn):
-    services.case_mark_urgent(case=_to_change(request, number), reason=payload.text,
-                              by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_mark_urgent(case=_to_change(request, number), reason=payload.text,
+                                     by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/steps/take", response=CaseDetail, summary="Take the step in hand from "
              "the department's pool")
 def step_take(request, number: str):
-    services.case_step_take(case=_to_change(request, number), by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_step_take(case=_to_change(request, number), by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/steps/assign", response=CaseDetail, summary="Assign the step in hand")
 def step_assign(request, number: str, payload: UserIn):
-    services.case_step_assign(case=_to_change(request, number), to_user_id=payload.user_id,
-                              by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_step_assign(case=_to_change(request, number), to_user_id=payload.user_id,
+                                     by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/steps/hand-over", response=CaseDetail,
              summary="Hand the step in hand over to a colleague")
 def step_hand_over(request, number: str, payload: UserIn):
-    services.case_step_hand_over(case=_to_change(request, number), to_user_id=payload.user_id,
-                                 note=payload.note, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_step_hand_over(case=_to_change(request, number),
+                                        to_user_id=payload.user_id, note=payload.note,
+                                        by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/steps/take-back", response=CaseDetail,
              summary="Take back a step you handed over")
 def step_take_back(request, number: str):
-    services.case_step_take_back(case=_to_change(request, number), by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_step_take_back(case=_to_change(request, number), by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/steps/complete", response=CaseDetail,
@@ -360,41 +363,43 @@ def step_complete(request, number: str, payload: OpinionIn):
 
 @router.post("/{number}/comments", response=CaseDetail, summary="Comment on the timeline")
 def comment(request, number: str, payload: TextIn):
-    services.case_comment(case=_to_change(request, number), text=payload.text, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_comment(case=_to_change(request, number), text=payload.text,
+                                 by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/supplement", response=CaseDetail,
              summary="Ask for missing materials after acceptance (clock paused)")
 def request_supplement(request, number: str, payload: MaterialsIn):
-    services.case_request_supplement(case=_to_change(request, number),
-                                     material_ids=set(payload.material_ids), note=payload.note,
-                                     by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_request_supplement(case=_to_change(request, number),
+                                            material_ids=set(payload.material_ids),
+                                            note=payload.note, by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/tolerated-materials", response=CaseDetail,
              summary="Materials accepted as missing (容缺) came in")
 def tolerated_materials(request, number: str, payload: MaterialsIn):
-    services.case_tolerated_materials_received(
-        case=_to_change(request, number), material_ids=set(payload.material_ids), by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_tolerated_materials_received(
+        case=_to_change(request, number), material_ids=set(payload.material_ids),
+        by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/return-review", response=CaseDetail,
              summary="Confirm a return, or accept the case instead")
 def return_review(request, number: str, payload: ReviewIn):
-    services.case_return_review(case=_to_change(request, number), confirm=payload.confirm,
-                                note=payload.note, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_return_review(case=_to_change(request, number), confirm=payload.confirm,
+                                       note=payload.note, by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/joint-task", response=CaseDetail,
              summary="A co-department finishes its task on a joint case")
 def joint_task(request, number: str, payload: OpinionIn):
-    services.case_joint_task_complete(case=_to_change(request, number), opinion=payload.opinion,
-                                      by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_joint_task_complete(case=_to_change(request, number),
+                                             opinion=payload.opinion, by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/extensions", response=CaseDetail,
@@ -409,21 +414,21 @@ def extension_request(request, number: str, payload: ExtensionIn):
 @router.post("/{number}/extensions/decision", response=CaseDetail,
              summary="Grant or refuse the pending extension")
 def extension_decide(request, number: str, payload: ApprovalIn):
-    services.case_extension_decide(case=_to_change(request, number), approve=payload.approve,
-                                   note=payload.note, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_extension_decide(case=_to_change(request, number), approve=payload.approve,
+                                          note=payload.note, by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/deliver", response=CaseDetail, summary="Hand over the result")
 def deliver(request, number: str, payload: DeliverIn):
-    services.case_deliver(case=_to_change(request, number), mode=payload.mode,
-                          tracking_number=payload.tracking_number, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_deliver(case=_to_change(request, number), mode=payload.mode,
+                                 tracking_number=payload.tracking_number, by=request.user)
+    return _detail(case)
 
 
 @router.post("/{number}/verify", response=CaseDetail,
              summary="Post-approval verification of a notify-and-commit case")
 def verify(request, number: str, payload: VerifyIn):
-    services.case_verify(case=_to_change(request, number), passed=payload.passed,
-                         note=payload.note, by=request.user)
-    return _detail(_case(request, number))
+    case = services.case_verify(case=_to_change(request, number), passed=payload.passed,
+                                note=payload.note, by=request.user)
+    return _detail(case)
