@@ -109,10 +109,10 @@ def case_for_key(*, center_id: int, key: str) -> Case | None:
 
 
 def case_to_change(*, user, number: str) -> Case:
-    """The case the user may see, loaded only as far as a transition reads it before locking
-    its row (which loads it whole): its key, number and the step the caller saw in hand. The
-    case, its item, version, department and center with every column would cost the ORM more
-    CPU to write than the transition spends on its own statements."""
+    """The case the user may see, loaded only as far as a transition reads it before locking its
+    row (which loads it whole): its key, number, revision and the step in hand the caller
+    saw. The case, its item, version, department and center with every column would cost the
+    ORM more CPU to write than the transition spends on its own statements."""
     case = (Case.objects.filter(_case_rows(user), number=number)
             .only("pk", "number", "current_step_id", "revision").order_by().first())
     if case is None:

@@ -1,9 +1,9 @@
-"""INSERT for the rows written on every request of the hall's busiest paths (an audit
-entry per change, a ticket per kiosk press). The ORM compiles its INSERT anew on each save,
-which costs more CPU than sending it; here the statement is built once per model and only the
-values are prepared (by the fields themselves, as the ORM does). No save signals are sent and
-no `save()` override runs, so it serves only models that have neither (see the tests). The
-statement goes out prepared on PostgreSQL (core.statements)."""
+"""INSERT for the rows written on every request of the hall's busiest paths (an audit entry per
+change, a ticket per kiosk press, a case's materials, steps and timeline). The ORM compiles its
+INSERT anew on each save, which costs more CPU than sending it; here the statement is built once
+per model and only the values are prepared (by the fields themselves, as the ORM does). No save
+signals are sent and no `save()` override runs, so it serves only models that have neither (see
+the tests). The statement goes out prepared on PostgreSQL (core.statements)."""
 
 from collections.abc import Sequence
 from functools import cache

@@ -1,12 +1,13 @@
-"""The statements every kiosk press runs (the ticket's category, the one-row inserts of
-core.inserts) and the progress lookup's are sent prepared on PostgreSQL: psycopg keeps them per
-connection (settings.DATABASES turns preparing on; DATABASE_PREPARED_STATEMENTS=false turns it
-off behind a pooler), so PostgreSQL parses and plans each once per connection, not per request,
-and the parameters travel apart from the SQL instead of being quoted into it. Elsewhere, or
-when execute wrappers are installed, they go through Django's cursor.
+"""Written-out statements of the busiest paths (the inserts of core.inserts, the counters of
+core.counters, a ticket's category, the progress lookup, a case's lists in the API) are sent
+prepared on PostgreSQL: psycopg keeps them per connection (settings.DATABASES turns preparing
+on; DATABASE_PREPARED_STATEMENTS=false turns it off behind a pooler), so PostgreSQL parses and
+plans each once per connection, not per request, and the parameters travel apart from the SQL
+instead of being quoted into it. Elsewhere, or when execute wrappers are installed, they go
+through Django's cursor.
 
-What Django's cursor does for a statement is kept: the health check and connection on first
-use, the thread and async guards, the refusal inside a broken transaction, Django's database
+What Django's cursor does for a statement is kept: the health check and connection on first use,
+the thread and async guards, the refusal inside a broken transaction, Django's database
 exceptions, and the queries log when it is kept (DEBUG, or a test counting queries). Only for
 statements that return no timestamps: Django's per-cursor time zone loader is not set here."""
 
