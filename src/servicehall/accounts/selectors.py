@@ -1,13 +1,19 @@
 from django.utils import timezone
 
+from servicehall.core.compiled import Compiled
+
 from .models import ApiToken, User, token_digest
+
+# Every API call runs it first.
+_TOKEN = Compiled(lambda digest: ApiToken.objects.select_related(
+    "user", "user__center", "user__department").filter(digest=digest).order_by()[:1],
+    digest=str)
 
 
 def user_for_token(*, key: str) -> User | None:
     """The active user a bearer token belongs to, or None when it is unknown, expired or
     revoked. Touches `last_used_at` at most once a minute."""
-    token = (ApiToken.objects.select_related("user", "user__center", "user__department")
-             .filter(digest=token_digest(key)).first())
+    token = _TOKEN.first(digest=token_digest(key))
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None

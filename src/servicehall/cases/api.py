@@ -1,9 +1,8 @@
 from datetime import date, datetime
 
-from django.shortcuts import get_object_or_404
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from servicehall.catalog.models import ServiceItem
+from servicehall.catalog.selectors import item_for_intake
 
 from . import selectors, services
 from .choices import (
@@ -226,10 +225,7 @@ def intake(request, payload: IntakeIn,
                                                 max_length=64)):
     """The outcome defaults to what the ticked materials allow. Replaying the same
     Idempotency-Key returns the case created the first time."""
-    item = get_object_or_404(ServiceItem.objects.select_related("center", "department",
-                                                                "current_version"),
-                             code=payload.item_code, is_active=True,
-                             center_id=request.user.center_id)
+    item = item_for_intake(center_id=request.user.center_id, code=payload.item_code)
     case = services.case_intake(
         item=item, applicant=services.Applicant(**payload.applicant.dict()),
         received=set(payload.received_material_ids), by=request.user,

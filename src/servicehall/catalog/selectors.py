@@ -5,12 +5,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from servicehall.accounts.choices import DEPARTMENT_ROLES
 from servicehall.accounts.scoping import visible_rows
+from servicehall.core.compiled import Compiled
 from servicehall.core.errors import NotFound
 from servicehall.core.models import Center
 from servicehall.core.workcalendar import CalendarNotConfigured
 
 from .elements import FeeSpec, ItemElements, MaterialSpec, StepSpec
-from .models import Department, ItemVersion, ServiceItem, Theme, Window
+from .models import Department, ItemVersion, Material, ProcessStep, ServiceItem, Theme, Window
 
 VERSION_DETAIL = ("materials", "fees", "steps", "themes", "joint_departments")
 
@@ -57,6 +58,43 @@ def item_for_staff(*, user, code: str, center_id: int | None = None) -> ServiceI
     if item is None:
         raise NotFound()
     return item
+
+
+_ITEM_FOR_INTAKE = Compiled(lambda center_id, code: ServiceItem.objects.select_related(
+    "center", "department", "current_version").filter(
+    center_id=center_id, code=code, is_active=True).order_by()[:1], center_id=int, code=str)
+
+
+def item_for_intake(*, center_id: int, code: str) -> ServiceItem:
+    """An active item of the center, with what an intake reads of it (center, department and
+    current version), by the code an API caller names."""
+    item = _ITEM_FOR_INTAKE.first(center_id=center_id, code=code)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+_MATERIALS = Compiled(lambda version_id: Material.objects.filter(version_id=version_id)
+                      .order_by("position"), version_id=int)
+_STEPS = Compiled(lambda version_id: ProcessStep.objects.filter(version_id=version_id)
+                  .order_by("position"), version_id=int)
+
+
+def _prefetched(version: ItemVersion, name: str) -> list | None:
+    cached = getattr(version, "_prefetched_objects_cache", {}).get(name)
+    return None if cached is None else list(cached)
+
+
+def version_materials(version: ItemVersion) -> list[Material]:
+    """The version's list of materials in its order (the ones prefetched, if they were)."""
+    cached = _prefetched(version, "materials")
+    return cached if cached is not None else _MATERIALS.all(version_id=version.pk)
+
+
+def version_steps(version: ItemVersion) -> list[ProcessStep]:
+    """The version's process steps in their order (the ones prefetched, if they were)."""
+    cached = _prefetched(version, "steps")
+    return cached if cached is not None else _STEPS.all(version_id=version.pk)
 
 
 def published_items(*, center: Center, query: str = "", department_id: int | None = None,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from servicehall.cases.models import Case, CaseEvent
 from servicehall.catalog.models import ItemVersion
 from servicehall.core import businessday
+from servicehall.core.compiled import Compiled
 
 from .contributions import (
     COUNTERS,
@@ -63,9 +64,13 @@ def facts_of(case: Case) -> CaseFacts:
     return _facts(values)
 
 
+_STORED = Compiled(lambda pk: Case.objects.filter(pk=pk).order_by().values(
+    *CASE_FIELDS, *_VERSION_FIELDS), pk=int)
+
+
 def facts_stored(pk: int) -> CaseFacts | None:
     """The facts of a case as the database holds them now (under the caller's row lock)."""
-    values = Case.objects.filter(pk=pk).values(*CASE_FIELDS, *_VERSION_FIELDS).first()
+    values = _STORED.first(pk=pk)
     return _facts(values) if values else None
 
 

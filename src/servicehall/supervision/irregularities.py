@@ -19,6 +19,7 @@ from servicehall.cases.choices import (
     StepStatus,
 )
 from servicehall.cases.models import Case, CaseEvent, CasePause, CaseStep, Irregularity
+from servicehall.core.compiled import Compiled
 from servicehall.core.workcalendar import CalendarNotConfigured
 
 from .choices import FindingKind
@@ -133,12 +134,18 @@ def detect_state(*, today: date, case_ids=None) -> dict[str, int]:
     return {kind: _record(kind, rule(case_ids), today=today) for kind, rule in STATE_RULES.items()}
 
 
+# The state rules of one case, run on every transition.
+_ONE_CASE = {kind: Compiled(lambda case_id, rule=rule: rule([case_id]), case_id=int)
+             for kind, rule in STATE_RULES.items()}
+
+
 def detect_case_state(case: Case, *, today: date, fresh: bool = False) -> dict[str, int]:
     """The state rules for one case just saved, skipping those its status rules out. A case
     just taken in (`fresh`) has no step done out of order: intake only completes 受理."""
     kinds = [kind for kind in STATE_RULES if case.status in RULE_STATUSES[kind]
              and not (fresh and kind == FindingKind.OUT_OF_STEP_ORDER)]
-    return {kind: _record(kind, STATE_RULES[kind]([case.pk]), today=today) for kind in kinds}
+    return {kind: _record(kind, _ONE_CASE[kind].all(case_id=case.pk), today=today)
+            for kind in kinds}
 
 
 def _suspension_overruns(classifier: Classifier):

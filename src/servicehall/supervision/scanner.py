@@ -29,6 +29,7 @@ from servicehall.cases.choices import OPEN_STATUSES, PAUSED_STATUSES, CaseStatus
 from servicehall.cases.models import Case
 from servicehall.core import businessday
 from servicehall.core.calendar import calendar_for
+from servicehall.core.compiled import Compiled
 from servicehall.core.models import Center
 from servicehall.core.workcalendar import CalendarNotConfigured, WorkCalendar
 
@@ -364,20 +365,25 @@ def _scan_locked(state: ScanState, *, today: date, full: bool) -> ScanReport:
     return report
 
 
+_RULES_OF_CASE = Compiled(lambda item_id, center_id: SupervisionRule.objects.filter(
+    Q(item__isnull=True) | Q(item_id=item_id), center_id=center_id), item_id=int, center_id=int)
+_WATCH = Compiled(lambda pk: CaseWatch.objects.filter(pk=pk).order_by().values(
+    *COMPUTED, "since", "warned_on"), pk=int)
+
+
 def watch_case(*, case: Case, today: date, fresh: bool = False) -> None:
     """Bring one case's light up to date at once (called on every transition); nothing is
     written when it is already right. A `fresh` case (just taken in) has no row yet."""
     if case.status not in OPEN_STATUSES:
         CaseWatch.objects.filter(pk=case.pk).delete()
         return
-    classifier = Classifier(today, rules=SupervisionRule.objects.filter(
-        Q(item__isnull=True) | Q(item_id=case.item_id), center_id=case.center_id))
+    classifier = Classifier(today, rules=_RULES_OF_CASE.all(item_id=case.item_id,
+                                                           center_id=case.center_id))
     classifier.prime(case.center)
     computed = dict(zip(STAGE_COLUMNS, classifier.values(
         tuple(getattr(case, f) for f in CASE_FIELDS)), strict=True))
     del computed["case_id"]
-    old = None if fresh else (CaseWatch.objects.filter(pk=case.pk)
-                              .values(*COMPUTED, "since", "warned_on").first())
+    old = None if fresh else _WATCH.first(pk=case.pk)
     if old is None:  # a scan inserting the same row meanwhile wins; it is as fresh
         CaseWatch.objects.bulk_create([CaseWatch(case_id=case.pk, since=today, **computed)],
                                       ignore_conflicts=True)

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from servicehall.core import audit
 from servicehall.core.calendar import calendar_for
+from servicehall.core.compiled import Compiled
 from servicehall.core.errors import Conflict, ValidationFailed
 from servicehall.core.inserts import insert
 from servicehall.core.workcalendar import CalendarNotConfigured, LimitUnit
 
 from ..choices import CaseStatus
 from ..clock import ClockInput, ClockState, Limit, Pause, PauseKind, clock_state
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, CasePause
 
 # Sent by every transition, inside its transaction (supervision relights the case at once).
 case_saved = Signal()
@@ -25,12 +26,17 @@ class CaseStateError(Conflict):
     code = "invalid_state"
 
 
+_LOCKED = Compiled(lambda pk: Case.objects.select_for_update(of=("self",)).select_related(
+    "center", "item_version", "item", "department").filter(pk=pk), pk=int)
+_PAUSES = Compiled(lambda case_id: CasePause.objects.filter(case_id=case_id).order_by("start"),
+                   case_id=int)
+
+
 def locked(case: Case, *, allowed, expected_revision: int | None = None) -> Case:
     """The case row, locked for this transaction, in one of the `allowed` states. Only the case
     row: locking the joined center too would queue every case of the center behind one row
     and deadlock with intakes whose foreign keys point at it."""
-    case = (Case.objects.select_for_update(of=("self",))
-            .select_related("center", "item_version", "item", "department").get(pk=case.pk))
+    case = _LOCKED.get(pk=case.pk)
     if expected_revision is not None and case.revision != expected_revision:
         raise Conflict(_("Case {number} was changed by someone else meanwhile; reload it and "
                          "try again.").format(number=case.number))
@@ -52,7 +58,7 @@ def clock_input(case: Case, *, today: date) -> ClockInput:
         awaiting_materials=case.status == CaseStatus.AWAITING_MATERIALS,
         pauses=tuple(Pause(kind=PauseKind(p.kind), reason=p.reason, start=p.start, end=p.end,
                            expected_working_days=p.expected_working_days)
-                     for p in (case.pauses.order_by("start") if case.pk else ())),
+                     for p in (_PAUSES.all(case_id=case.pk) if case.pk else ())),
         extension_working_days=case.extension_working_days,
         completed_on=case.completed_on,
     )

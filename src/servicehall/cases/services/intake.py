@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import ServiceItem
+from servicehall.catalog.selectors import version_materials
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.counters import bump
@@ -166,7 +167,7 @@ def _intake(*, item: ServiceItem, applicant: Applicant, received: set[int], by, 
     checked = check_applicant(applicant)
     if checked.errors:
         raise ValidationFailed(fields=checked.errors)
-    materials = list(version.materials.all())
+    materials = version_materials(version)
     required = [RequiredMaterial(m.pk, m.is_required, m.is_key) for m in materials]
     unknown = received - {m.pk for m in materials}
     if unknown:

@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from servicehall.accounts.choices import DEPARTMENT_ROLES, Role
+from servicehall.catalog.selectors import version_steps
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
 from servicehall.core.calendar import calendar_for
+from servicehall.core.compiled import Compiled
 from servicehall.core.errors import Conflict, PermissionDenied, ValidationFailed
 from servicehall.core.inserts import insert_many
 from servicehall.core.permissions import require_perm
@@ -25,6 +27,11 @@ from .common import CaseStateError, locked, require_text, save_transition, worki
 HANDLING_STATUSES = frozenset({CaseStatus.IN_PROGRESS})
 ONE_DAY = timedelta(days=1)
 
+_ACTIVE_STEP = Compiled(lambda case_id: CaseStep.objects.select_for_update().filter(
+    case_id=case_id, status=StepStatus.ACTIVE).order_by("position")[:1], case_id=int)
+_NEXT_WAITING_STEP = Compiled(lambda case_id: CaseStep.objects.filter(
+    case_id=case_id, status=StepStatus.WAITING).order_by("position")[:1], case_id=int)
+
 
 def create_steps(case: Case, *, by, start_on: date | None = None) -> None:
     """The case's copy of its item version's process; the first step (受理) is done by intake.
@@ -33,7 +40,7 @@ def create_steps(case: Case, *, by, start_on: date | None = None) -> None:
     now = businessday.now()
     steps = [CaseStep(case=case, position=step.position, name=step.name,
                       budget_days=step.budget_days)
-             for step in case.item_version.steps.all()]
+             for step in version_steps(case.item_version)]
     if steps:
         steps[0].status, steps[0].completed_at, steps[0].completed_by = StepStatus.DONE, now, by
         steps[0].started_on = case.received_on
@@ -110,7 +117,7 @@ def steps_before_decision_open(case: Case) -> list[str]:
 
 
 def _active_step(case: Case) -> CaseStep:
-    step = case.steps.select_for_update().filter(status=StepStatus.ACTIVE).first()
+    step = _ACTIVE_STEP.first(case_id=case.pk)
     if step is None:
         raise CaseStateError(_("Case {number} has no step in hand.").format(number=case.number))
     return step
@@ -220,7 +227,7 @@ def case_step_complete(*, case: Case, opinion: str, by,
     if by is not None and not _may_act_for(by, step):
         raise PermissionDenied(_("Step “{step}” is held by {user}.").format(
             step=step.name, user=step.assignee))
-    following = case.steps.filter(status=StepStatus.WAITING).order_by("position").first()
+    following = _NEXT_WAITING_STEP.first(case_id=case.pk)
     if following is None:
         raise CaseStateError(_("“{step}” is the last step: record the decision instead.")
                              .format(step=step.name))
