@@ -127,3 +127,16 @@ def test_the_values_named_must_be_the_values_given(cases):
         shape.all(id=1)
     with pytest.raises(TypeError):
         Compiled(lambda when: Case.objects.filter(received_on=when), when=float).all(when=1.0)
+
+
+def test_a_filter_that_lets_nothing_through_runs_no_statement(cases):
+    shape = Compiled(lambda pk: Case.objects.filter(pk=pk, id__in=[]), pk=int)
+    with CaptureQueriesContext(connection) as queries:
+        assert shape.all(pk=cases[0].pk) == [] and shape.first(pk=cases[0].pk) is None
+    assert len(queries) == 0
+
+
+def test_an_optional_value_may_stay_out_of_the_statement(cases):
+    shape = Compiled(lambda pk, center_id: Case.objects.filter(pk=pk), pk=int, center_id=int,
+                     optional=("center_id",))
+    assert shape.get(pk=cases[0].pk, center_id=-1).pk == cases[0].pk

@@ -24,7 +24,7 @@ from servicehall.catalog.elements import StepSpec
 from servicehall.core.errors import NotFound, PermissionDenied, ValidationFailed
 from servicehall.core.models import AuditEntry, OutboxMessage
 from tests.cases.conftest import PERSON, to_decision
-from tests.factories import DepartmentFactory
+from tests.factories import CenterFactory, DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,28 @@ def test_a_pause_moves_the_co_departments_due_dates_like_the_case_deadline(
     assert (case.paused_working_days, case.promised_due) == (3, date(2026, 10, 23))
     assert set(case.joint_tasks.values_list("due_on", flat=True)) == {
         date(2026, 10, 22)}  # 10-19 + 3 working days
+
+
+def test_a_transition_finds_a_case_exactly_where_the_staff_lists_show_it(
+        joint, item_b, clerk, make_user, reviewer_a, reviewer_b, reviewer_d, department_a):
+    """`case_to_change` writes its scope filter once per kind of user; every kind of user must
+    reach exactly the cases `cases_for_staff` shows them (a co-department's reviewer the joint
+    case, another department's reviewer nothing)."""
+    other = case_intake(item=item_b, applicant=PERSON, received=all_of(item_b), by=clerk)
+    users = [clerk, reviewer_a, reviewer_b, reviewer_d,
+             make_user(Role.CHIEF_REPRESENTATIVE, department=department_a, username="chief"),
+             make_user(Role.BUSINESS_SECTION, username="business"),
+             make_user(Role.WINDOW_STAFF, username="inactive", is_active=False),
+             make_user(Role.APPLICANT, username="applicant"),
+             make_user(Role.WINDOW_STAFF, username="root", is_superuser=True),
+             make_user(Role.CENTER_LEADER, center=CenterFactory(code="440400"),
+                       username="elsewhere")]
+    for user in users * 2:  # the second round runs the statements written in the first
+        for case in (joint, other):
+            shown = selectors.cases_for_staff(user=user).filter(number=case.number).exists()
+            try:
+                found = selectors.case_to_change(user=user, number=case.number)
+            except NotFound:
+                found = None
+            assert (found is not None) == shown, (user.username, case.number)
+            assert found is None or (found.pk, found.revision) == (case.pk, case.revision)

@@ -3,6 +3,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
+from types import SimpleNamespace
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.accounts.choices import DEPARTMENT_ROLES
 from servicehall.accounts.scoping import visible_rows
+from servicehall.core.compiled import Compiled
 from servicehall.core.errors import NotFound
 from servicehall.core.fields import LOOKUP_TAIL_LENGTH, tail_index
 from servicehall.core.statements import fetch
@@ -108,13 +110,36 @@ def case_for_key(*, center_id: int, key: str) -> Case | None:
     return Case.objects.get(pk=rows[0][0]) if rows else None
 
 
+_TO_CHANGE: dict[tuple, Compiled[Case]] = {}
+
+
+def _to_change_shape(user) -> Compiled[Case]:
+    """The statement of `case_to_change` for users like `user`: the scope filter's shape
+    depends on whether they are a superuser, their role and whether they have a department,
+    and its values on their center and department."""
+    kind = (user.is_superuser, user.role, bool(user.department_id))
+    shape = _TO_CHANGE.get(kind)
+    if shape is None:
+        def build(number, center_id, department_id):
+            alike = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=kind[0],
+                                    role=kind[1], center_id=center_id,
+                                    department_id=department_id if kind[2] else None)
+            return (Case.objects.filter(_case_rows(alike), number=number)
+                    .only("pk", "number", "current_step_id", "revision").order_by()[:1])
+        shape = _TO_CHANGE[kind] = Compiled(build, number=str, center_id=int, department_id=int,
+                                            optional=("center_id", "department_id"))
+    return shape
+
+
 def case_to_change(*, user, number: str) -> Case:
     """The case the user may see, loaded only as far as a transition reads it before locking its
     row (which loads it whole): its key, number, revision and the step in hand the caller
     saw. The case, its item, version, department and center with every column would cost the
     ORM more CPU to write than the transition spends on its own statements."""
-    case = (Case.objects.filter(_case_rows(user), number=number)
-            .only("pk", "number", "current_step_id", "revision").order_by().first())
+    if not (user.is_authenticated and user.is_active):
+        raise NotFound()
+    case = _to_change_shape(user).first(number=number, center_id=user.center_id,
+                                        department_id=user.department_id)
     if case is None:
         raise NotFound()
     return case

@@ -22,6 +22,7 @@ from itertools import count
 from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import (
@@ -51,21 +52,28 @@ class _Plan:
     """One shape as written for one connection: the statement, where each value goes, and what
     turns a row into the queryset's result."""
 
-    def __init__(self, queryset: QuerySet, stand_ins: dict[str, Any], db) -> None:
+    def __init__(self, queryset: QuerySet, stand_ins: dict[str, Any], db,
+                 optional: frozenset[str]) -> None:
         if queryset._prefetch_related_lookups or queryset._known_related_objects:  # type: ignore[attr-defined]
             raise ValueError("a compiled queryset cannot prefetch or carry known objects")
         if queryset._iterable_class not in (ModelIterable, ValuesIterable, ValuesListIterable):
             raise ValueError("a compiled queryset yields model instances, dicts or tuples")
         query = queryset.query
         self.compiler = query.get_compiler(connection=db)
-        sql, params = self.compiler.as_sql()
+        try:
+            sql, params = self.compiler.as_sql()
+        except EmptyResultSet:  # a filter that lets nothing through: no statement, as the ORM
+            self.sql = None
+            return
+        self.sql = sql
         if self.compiler.has_extra_select:
             raise ValueError("a compiled queryset cannot carry extra select columns")
-        self.sql, self.params = sql, list(params)
+        self.params = list(params)
         self.slots = {name: [i for i, p in enumerate(self.params) if p == value
                              and type(p) is type(value)]
                       for name, value in stand_ins.items()}
-        lost = [name for name, places in self.slots.items() if not places]
+        lost = [name for name, places in self.slots.items()
+                if not places and name not in optional]
         if lost:
             raise ValueError(f"the values {lost} do not reach the statement unchanged")
         self.for_update = bool(query.select_for_update and db.features.has_select_for_update)
@@ -116,15 +124,17 @@ class _Plan:
 class Compiled(Generic[M]):
     """A queryset shape (see the module's docstring): `all`, `first` and `get` run it."""
 
-    def __init__(self, build: Callable[..., "QuerySet[Any, M]"], /, **slots: type) -> None:
-        self.build, self.slots = build, slots
+    def __init__(self, build: Callable[..., "QuerySet[Any, M]"], /, *,
+                 optional: tuple[str, ...] = (), **slots: type) -> None:
+        """`optional`: values that this shape may leave out of its statement."""
+        self.build, self.slots, self.optional = build, slots, frozenset(optional)
         self._plans: WeakKeyDictionary = WeakKeyDictionary()
 
     def _plan(self, db) -> _Plan:
         plan = self._plans.get(db)
         if plan is None:
             stand_ins = {name: _stand_in(kind) for name, kind in self.slots.items()}
-            plan = self._plans[db] = _Plan(self.build(**stand_ins), stand_ins, db)
+            plan = self._plans[db] = _Plan(self.build(**stand_ins), stand_ins, db, self.optional)
         return plan
 
     def all(self, **values: Any) -> list[M]:
@@ -134,6 +144,8 @@ class Compiled(Generic[M]):
             raise TypeError(f"expected the values {sorted(self.slots)}, got {sorted(values)}")
         db = connections[DEFAULT_DB_ALIAS]
         plan = self._plan(db)
+        if plan.sql is None:
+            return []
         if plan.for_update and db.get_autocommit():
             raise TransactionManagementError(
                 "select_for_update cannot be used outside of a transaction.")
