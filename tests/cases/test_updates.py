@@ -1,0 +1,97 @@
+"""core.updates saves a case and its steps as the ORM's own UPDATE does, signals and all."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
+
+from servicehall.cases.models import Case, CaseStep
+from servicehall.cases.services import case_intake
+from servicehall.core.updates import CachedUpdate
+from tests.cases.conftest import ENTERPRISE, PERSON
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_cases(item_a, all_materials, clerk, today):
+    return [case_intake(item=item_a, applicant=PERSON, received=all_materials, by=clerk)
+            for _ in range(2)]
+
+
+def _row(case) -> dict:
+    row = Case.objects.filter(pk=case.pk).values().get()
+    for name in ("id", "number", "idempotency_key", "current_step_id", "created_at",
+                 "updated_at"):  # each case's own, or the moment of its save
+        row.pop(name)
+    return row
+
+
+def _change(case, reviewer):
+    case.applicant_name, case.phone, case.revision = "王五", "", case.revision + 7
+    case.applicant_id_number = ENTERPRISE.agent_id_number
+    case.current_assignee, case.on_time, case.legal_due = reviewer, None, None
+    case.return_reasons = ["other", "材料"]
+
+
+def test_a_full_save_stores_what_the_orms_update_stores(two_cases, reviewer_a):
+    mine, theirs = two_cases
+    for case in two_cases:
+        _change(case, reviewer_a)
+    mine.save()
+    theirs.applicant_id_index = mine.applicant_id_index
+    theirs.id_tail_index = mine.id_tail_index
+    values = [(f, None, f.pre_save(theirs, False)) for f in Case._meta.concrete_fields
+              if not f.primary_key]
+    Case.objects.filter(pk=theirs.pk)._update(values)  # the ORM's own UPDATE
+    assert _row(mine) == _row(theirs)
+    mine.refresh_from_db()
+    assert mine.applicant_id_number == ENTERPRISE.agent_id_number and mine.on_time is None
+
+
+def test_update_fields_write_only_those_columns_and_signals_are_sent(two_cases, reviewer_a):
+    case = two_cases[0]
+    sent = []
+
+    def record(sender, instance, update_fields=None, **kwargs):
+        sent.append((instance.pk, frozenset(update_fields or ())))
+
+    pre_save.connect(record, sender=Case), post_save.connect(record, sender=Case)
+    try:
+        case.applicant_name, case.phone = "王五", "13900000000"
+        with CaptureQueriesContext(connection) as queries:
+            case.save(update_fields=["phone"])
+    finally:
+        pre_save.disconnect(record, sender=Case), post_save.disconnect(record, sender=Case)
+    case.refresh_from_db()
+    assert case.phone == "13900000000" and case.applicant_name == PERSON.name
+    assert sent == [(case.pk, frozenset({"phone"}))] * 2
+    update = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert len(update) == 1 and "phone" in update[0] and "applicant_name" not in update[0]
+
+
+def test_steps_and_expressions(two_cases, reviewer_a):
+    step = CaseStep.objects.filter(case=two_cases[0]).order_by("position").last()
+    step.opinion, step.assignee = "同意", reviewer_a
+    step.save(update_fields=["opinion", "assignee"])
+    stored = CaseStep.objects.get(pk=step.pk)
+    assert (stored.opinion, stored.assignee_id) == ("同意", reviewer_a.pk)
+    case = two_cases[1]
+    revision = case.revision
+    case.revision = F("revision") + 2  # an expression goes the ORM's way
+    case.save(update_fields=["revision"])
+    case.refresh_from_db()
+    assert case.revision == revision + 2
+
+
+def test_a_row_gone_meanwhile_is_inserted_again_as_the_orm_does(two_cases):
+    step = CaseStep.objects.filter(case=two_cases[0]).order_by("position").first()
+    CaseStep.objects.filter(pk=step.pk).delete()
+    step.opinion = "重新写入"
+    step.save()
+    assert CaseStep.objects.get(pk=step.pk).opinion == "重新写入"
+
+
+def test_the_models_saved_on_every_transition_use_it():
+    assert issubclass(Case, CachedUpdate) and issubclass(CaseStep, CachedUpdate)
