@@ -1,5 +1,7 @@
 """core.updates saves a case and its steps as the ORM's own UPDATE does, signals and all."""
 
+import inspect
+
 import pytest
 from django.db import connection
 from django.db.models import F
@@ -95,3 +97,15 @@ def test_a_row_gone_meanwhile_is_inserted_again_as_the_orm_does(two_cases):
 
 def test_the_models_saved_on_every_transition_use_it():
     assert issubclass(Case, CachedUpdate) and issubclass(CaseStep, CachedUpdate)
+
+
+def test_the_orms_methods_have_the_signatures_these_modules_were_written_for():
+    """core.updates overrides Model._do_update, core.compiled calls get_related_populators:
+    a Django that changes them must fail here, not in a transition."""
+    from django.db import models
+    from django.db.models.query import get_related_populators
+
+    assert list(inspect.signature(models.Model._do_update).parameters) == [
+        "self", "base_qs", "using", "pk_val", "values", "update_fields", "forced_update"]
+    assert list(inspect.signature(get_related_populators).parameters) == [
+        "klass_info", "select", "db"]

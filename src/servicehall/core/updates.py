@@ -9,6 +9,8 @@ from functools import cache
 
 from django.db import connections, models
 
+from .inserts import column_of
+
 
 @cache
 def _update_sql(model: type[models.Model], vendor: str, columns: tuple[str, ...]) -> str:
@@ -16,7 +18,7 @@ def _update_sql(model: type[models.Model], vendor: str, columns: tuple[str, ...]
     meta = model._meta
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     return (f"UPDATE {quote(meta.db_table)} SET {assignments} "
-            f"WHERE {quote(meta.db_table)}.{quote(meta.pk.column)} = %s")
+            f"WHERE {quote(meta.db_table)}.{quote(column_of(meta.pk))} = %s")
 
 
 def _plain(values) -> bool:
@@ -33,11 +35,13 @@ class CachedUpdate(models.Model):
     class Meta:
         abstract = True
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+    # Django 5.2's signature (the stubs installed describe a later one; a test pins it)
+    def _do_update(  # type: ignore[override]
+            self, base_qs, using, pk_val, values, update_fields, forced_update):
         if (not values or self._meta.select_on_save or base_qs.query.has_filters()
                 or not _plain(values)):
-            return super()._do_update(base_qs, using, pk_val, values, update_fields,
-                                      forced_update)
+            return super()._do_update(  # type: ignore[call-arg]
+                base_qs, using, pk_val, values, update_fields, forced_update)
         db = connections[using]
         columns = tuple(field.column for field, _, _ in values)
         params = [field.get_db_prep_save(value, connection=db) for field, _, value in values]
