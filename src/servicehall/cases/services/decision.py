@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
+from servicehall.core.compiled import Compiled
 from servicehall.core.errors import Conflict, DomainError, ValidationFailed
 from servicehall.core.permissions import require_perm
 
@@ -21,13 +22,18 @@ from ..choices import (
     ExtensionStatus,
     VerificationResult,
 )
-from ..models import Case, CaseExtension
+from ..models import Case, CaseExtension, CaseMaterial
 from ..notifications import DECIDED, DELIVERED, READY_FOR_PICKUP, REVOKED, notify_applicant
 from .common import CaseStateError, locked, require_text, save_transition, working_days_after
 from .joint import JOINT_WORKING_STATUSES, open_joint_departments
 from .steps import close_open_steps, steps_before_decision_open
 
 SILENT_CONSENT_NOTE = "法定期限届满未作出决定,依法视为准予(逾期默认)。"
+
+
+_TOLERATED_MISSING = Compiled(lambda case_id: CaseMaterial.objects.filter(
+    case_id=case_id, received=False, due_on__isnull=False).order_by().values_list("pk")[:1],
+    case_id=int)
 
 
 def _check_ready_to_decide(case: Case, decision: str) -> None:
@@ -44,8 +50,7 @@ def _check_ready_to_decide(case: Case, decision: str) -> None:
     if departments:
         raise CaseStateError(_("Co-departments have not finished yet: {departments}.").format(
             departments="、".join(departments)))
-    if decision != Decision.DENIED and case.materials.filter(received=False,
-                                                             due_on__isnull=False).exists():
+    if decision != Decision.DENIED and _TOLERATED_MISSING.all(case_id=case.pk):
         raise CaseStateError(_("Materials accepted as missing (容缺) must be in before the "
                                "approval."))
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core import audit, businessday
 from servicehall.core.audited import audited_service
+from servicehall.core.compiled import Compiled
 from servicehall.core.errors import NotFound
 from servicehall.core.permissions import require_perm
 
@@ -50,9 +51,14 @@ def move_joint_dues_after_pause(case: Case, *, paused_from, resumed_on) -> None:
         task.save(update_fields=["due_on"])
 
 
+_OPEN_TASKS = Compiled(lambda case_id: JointTask.objects.filter(
+    case_id=case_id, status=TaskStatus.OPEN).order_by(
+    "department__sort_order", "department__code").values_list("department__short_name"),
+    case_id=int)
+
+
 def open_joint_departments(case: Case) -> list[str]:
-    return [t.department.short_name for t in
-            case.joint_tasks.filter(status=TaskStatus.OPEN).select_related("department")]
+    return [name for (name,) in _OPEN_TASKS.all(case_id=case.pk)]
 
 
 @audited_service("cases.joint_task_complete")

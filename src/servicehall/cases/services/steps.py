@@ -29,6 +29,10 @@ ONE_DAY = timedelta(days=1)
 
 _ACTIVE_STEP = Compiled(lambda case_id: CaseStep.objects.select_for_update().filter(
     case_id=case_id, status=StepStatus.ACTIVE).order_by("position")[:1], case_id=int)
+_NAMES_AND_STATUSES = Compiled(lambda case_id: CaseStep.objects.filter(
+    case_id=case_id).order_by("position").values_list("name", "status"), case_id=int)
+_LAST_OPEN_STEP = Compiled(lambda case_id: CaseStep.objects.filter(case_id=case_id).exclude(
+    status=StepStatus.DONE).order_by("-position")[:1], case_id=int)
 _NEXT_WAITING_STEP = Compiled(lambda case_id: CaseStep.objects.filter(
     case_id=case_id, status=StepStatus.WAITING).order_by("position")[:1], case_id=int)
 
@@ -101,19 +105,20 @@ def move_step_due_after_pause(case: Case, *, paused_from: date, resumed_on: date
 def close_open_steps(case: Case, *, by) -> None:
     """The decision closes the steps still open (the deciding step is done by the decider)."""
     now = businessday.now()
-    open_steps = case.steps.exclude(status=StepStatus.DONE)
-    last = open_steps.order_by("-position").first()
+    last = _LAST_OPEN_STEP.first(case_id=case.pk)
     if last is not None:
-        open_steps.exclude(pk=last.pk).update(status=StepStatus.SKIPPED)
-        CaseStep.objects.filter(pk=last.pk).update(status=StepStatus.DONE, completed_at=now,
-                                                   completed_by=by)
+        case.steps.exclude(status=StepStatus.DONE).exclude(pk=last.pk).update(
+            status=StepStatus.SKIPPED)
+        last.status, last.completed_at, last.completed_by = StepStatus.DONE, now, by
+        last.save(update_fields=["status", "completed_at", "completed_by"])
     mirror_current_step(case, None)
 
 
 def steps_before_decision_open(case: Case) -> list[str]:
     """Names of the steps that must be done before the last one (the decision) is taken."""
-    steps = list(case.steps.order_by("position"))
-    return [s.name for s in steps[:-1] if s.status not in (StepStatus.DONE, StepStatus.SKIPPED)]
+    steps = _NAMES_AND_STATUSES.all(case_id=case.pk)
+    return [name for name, status in steps[:-1]
+            if status not in (StepStatus.DONE, StepStatus.SKIPPED)]
 
 
 def _active_step(case: Case) -> CaseStep:
