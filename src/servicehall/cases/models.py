@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.core import businessday
 from servicehall.core.fields import EncryptedIDNumberField, blind_index, tail_index
-from servicehall.core.updates import CachedUpdate
+from servicehall.core.saves import CachedSave
 
 from .choices import (
     AcceptanceMode,
@@ -26,7 +26,7 @@ from .choices import (
 )
 
 
-class Case(CachedUpdate):
+class Case(CachedSave):
     """One application, from intake to result, on the item version it was accepted under."""
 
     center = models.ForeignKey("core.Center", verbose_name=_("center"), on_delete=models.PROTECT,
@@ -252,7 +252,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.center_id} {self.day} {self.last}"
 
 
-class CaseStep(CachedUpdate):
+class CaseStep(CachedSave):
     """One step of the item's process (受理→承办→审核→审定→批准→办结) on this case: held by a
     person or waiting in the department's pool, with its own budget and due date."""
 

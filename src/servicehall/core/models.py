@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditOutcome, CenterLevel, Channel, MessageChannel, MessageStatus
+from .saves import CachedSave
 
 
 class Center(models.Model):
@@ -139,7 +140,7 @@ class AuditChainHead(models.Model):
         return f"#{self.seq} {self.hash[:12]}"
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(CachedSave):
     """A message to an applicant, written in the transaction of the change it announces and
     sent later by the outbox worker (`core.outbox.send_due`), retried until it goes out."""
 

@@ -1,4 +1,5 @@
-"""core.updates saves a case and its steps as the ORM's own UPDATE does, signals and all."""
+"""core.saves writes a case, its steps and the applicant's messages as the ORM's own INSERT and
+UPDATE do, signals and all."""
 
 import inspect
 
@@ -10,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from servicehall.cases.models import Case, CaseStep
 from servicehall.cases.services import case_intake
-from servicehall.core.updates import CachedUpdate
+from servicehall.core.models import OutboxMessage
+from servicehall.core.saves import CachedSave
 from tests.cases.conftest import ENTERPRISE, PERSON
 
 pytestmark = pytest.mark.django_db
@@ -96,16 +98,64 @@ def test_a_row_gone_meanwhile_is_inserted_again_as_the_orm_does(two_cases):
 
 
 def test_the_models_saved_on_every_transition_use_it():
-    assert issubclass(Case, CachedUpdate) and issubclass(CaseStep, CachedUpdate)
+    assert all(issubclass(model, CachedSave) for model in (Case, CaseStep, OutboxMessage))
+
+
+def test_a_new_case_is_stored_as_the_orms_insert_stores_it(two_cases, reviewer_a):
+    mine, theirs = (Case.objects.get(pk=c.pk) for c in two_cases)
+    for case in (mine, theirs):
+        _change(case, reviewer_a)
+        case.pk, case.number, case.idempotency_key = None, f"~{case.number}", None
+        case._state.adding = True
+    saved = []
+
+    def record(sender, instance, created=False, **kwargs):
+        saved.append((instance.pk, created))
+
+    post_save.connect(record, sender=Case)
+    try:
+        mine.save()
+    finally:
+        post_save.disconnect(record, sender=Case)
+    theirs.applicant_id_index, theirs.id_tail_index = mine.applicant_id_index, mine.id_tail_index
+    fields = [f for f in Case._meta.local_concrete_fields if f is not Case._meta.auto_field]
+    theirs.pk = Case.objects._insert([theirs], fields=fields,
+                                     returning_fields=[Case._meta.pk])[0][0]
+    assert mine.pk and mine.pk != theirs.pk and not mine._state.adding
+    assert saved == [(mine.pk, True)]
+    assert _row(mine) == _row(theirs)
+    assert Case.objects.get(pk=mine.pk).applicant_id_number == ENTERPRISE.agent_id_number
+
+
+def test_a_message_keeps_its_save_signals_and_gets_its_key(two_cases):
+    stamped = []
+
+    def stamp(sender, instance, **kwargs):
+        stamped.append(instance.body)
+        instance.subject = "盖章"
+
+    pre_save.connect(stamp, sender=OutboxMessage, dispatch_uid="test-stamp")
+    try:
+        message = OutboxMessage.objects.create(center=two_cases[0].center, channel="sms",
+                                               recipient="13800138000", body="您的申请已受理",
+                                               event="accepted")
+    finally:
+        pre_save.disconnect(sender=OutboxMessage, dispatch_uid="test-stamp")
+    stored = OutboxMessage.objects.get(pk=message.pk)
+    assert stamped == ["您的申请已受理"]
+    assert (stored.subject, stored.body) == ("盖章", "您的申请已受理")
+    assert stored.created_at == message.created_at
 
 
 def test_the_orms_methods_have_the_signatures_these_modules_were_written_for():
-    """core.updates overrides Model._do_update, core.compiled calls get_related_populators:
+    """core.saves overrides Model._do_update and _do_insert, core.compiled calls get_related_populators:
     a Django that changes them must fail here, not in a transition."""
     from django.db import models
     from django.db.models.query import get_related_populators
 
     assert list(inspect.signature(models.Model._do_update).parameters) == [
         "self", "base_qs", "using", "pk_val", "values", "update_fields", "forced_update"]
+    assert list(inspect.signature(models.Model._do_insert).parameters) == [
+        "self", "manager", "using", "fields", "returning_fields", "raw"]
     assert list(inspect.signature(get_related_populators).parameters) == [
         "klass_info", "select", "db"]
