@@ -3,9 +3,9 @@ ceiling of the same inserts.
 
 Usage: python bench/bench_cases.py [--database-url postgres://postgres@127.0.0.1:5432/bench_cases]
            [--cases 3000] [--lifecycles 500] [--concurrency 16] [--workers 4]
-           [--server gunicorn|uvicorn] [--timeout 600] [--fresh]
+           [--server gunicorn|uvicorn] [--floor-requests 3000] [--timeout 600] [--fresh]
 
-One run, three measurements, all against the same database (created if missing, migrated):
+One run, four measurements, all against the same database (created if missing, migrated):
 
 1. API intake: `--cases` POSTs to /api/v1/cases from `--concurrency` client threads (keep-alive
    http.client connections, bearer token of a window clerk), each with its own Idempotency-Key,
@@ -21,6 +21,11 @@ One run, three measurements, all against the same database (created if missing, 
    its rows), so the counter lock covers only the last statements.
 3. Lifecycles: intake → complete 承办, 审核, 审定 (reviewer token) → decide, `--lifecycles` of
    them from `--concurrency` client threads.
+4. The HTTP floor: `--floor-requests` GETs of /healthz (one `SELECT 1`, no authentication)
+   from the same client threads to the same server: what every request costs before the
+   application does anything. With it, the run prints what each goal leaves for the
+   application's own work: the CPU that 2 cores give per case (or lifecycle) at the goal,
+   less the floor for each request and the PostgreSQL CPU measured for our path.
 
 The server is a real one on 127.0.0.1 (gunicorn sync workers by default, or uvicorn workers)
 with DJANGO_DEBUG=false and freshly generated SECRET_KEY and PII_KEY; it is stopped at the end,
@@ -650,6 +655,42 @@ def bench_lifecycles(args, port, tokens, fixture, run_id, meter: CpuMeter) -> di
             "p95": percentile(latencies, 0.95) if latencies else 0}
 
 
+# --- 4. the HTTP floor ----------------------------------------------------------------------
+
+def bench_floor(args, port, meter: CpuMeter) -> dict:
+    """GET /healthz (one `SELECT 1`, no authentication, a tiny JSON answer) from the same
+    client threads to the same server: what any request costs before the application does
+    anything."""
+    def work(i, state):
+        conn = state.setdefault("conn", http.client.HTTPConnection("127.0.0.1", port,
+                                                                   timeout=60))
+        conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        response.read()
+        if response.will_close:
+            conn.close()
+        return None if response.status == 200 else f"HTTP {response.status}"
+
+    with meter:
+        elapsed, failures = run_threads(args.floor_requests, args.concurrency,
+                                        time.monotonic() + args.timeout, work)
+    return {"elapsed": elapsed, "failures": failures,
+            "cpu": (meter.server, meter.db, meter.client)}
+
+
+def budget_line(goal: float, unit: str, requests: int, floor_ms: float, db_ms: float,
+                server_ms: float) -> str:
+    """What a goal leaves for the application's own work on this machine's cores, once the
+    HTTP floor (per request) and PostgreSQL (as measured for our path) are paid."""
+    cores = os.cpu_count() or 1
+    budget = cores * 1000 / goal
+    left = budget - requests * floor_ms - db_ms
+    return (f"  at {goal:g} {unit}s/s, {cores} cores give {budget:.1f} ms of CPU per {unit}; "
+            f"the HTTP floor ({requests} x {floor_ms:.2f} ms) and PostgreSQL ({db_ms:.1f} ms) "
+            f"leave {left:.1f} ms for the application's work; ours takes "
+            f"{server_ms - requests * floor_ms:.1f} ms")
+
+
 # --- main ----------------------------------------------------------------------------------
 
 def report_failures(label: str, failures: list) -> None:
@@ -677,15 +718,17 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--server", choices=["gunicorn", "uvicorn"], default="gunicorn")
+    parser.add_argument("--floor-requests", type=int, default=3000,
+                        help="GET /healthz requests of the HTTP floor measurement")
     parser.add_argument("--timeout", type=float, default=600,
                         help="seconds allowed for each measured phase")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     args = parser.parse_args()
     if urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("the benchmark database must be on this machine (127.0.0.1)")
-    for name in ("cases", "lifecycles", "concurrency", "workers"):
+    for name in ("cases", "lifecycles", "concurrency", "workers", "floor_requests"):
         if not 1 <= getattr(args, name) <= 100_000:
-            raise SystemExit(f"--{name} out of range")
+            raise SystemExit(f"--{name.replace('_', '-')} out of range")
 
     env = server_env(args.database_url)
     ensure_database(args.database_url, args.fresh)
@@ -740,6 +783,19 @@ def main() -> int:
         print(cpu_line(*r3["cpu"], r3["done"], "lifecycle"))
         report_failures("lifecycles", r3["failures"])
 
+        r4 = bench_floor(args, port, meter)
+        floor_server, floor_db = (1000 * x / args.floor_requests for x in r4["cpu"][:2])
+        print(f"HTTP floor (GET /healthz: one SELECT 1, no authentication; same server and "
+              f"clients): {args.floor_requests / r4['elapsed']:,.0f} requests/s, CPU per request: "
+              f"server {floor_server:.2f} ms, PostgreSQL {floor_db:.2f} ms")
+        report_failures("floor", r4["failures"])
+        print(budget_line(GOAL_INTAKE, "case", 1, floor_server,
+                          1000 * r1["cpu"][1] / max(r1["ok"], 1),
+                          1000 * r1["cpu"][0] / max(r1["ok"], 1)))
+        print(budget_line(GOAL_LIFECYCLES, "lifecycle", 2 + len(fixture["steps"][1:-1]),
+                          floor_server, 1000 * r3["cpu"][1] / max(r3["done"], 1),
+                          1000 * r3["cpu"][0] / max(r3["done"], 1)))
+
         gap = check_numbers(args.database_url, fixture["center_id"])
         print(f"all case numbers of the center gapless after the run: {gap or 'yes'}")
         from servicehall.core import audit
@@ -752,7 +808,8 @@ def main() -> int:
         checked, broken = audit.verify()
         print(f"audit chain: {checked:,} entries verified in {time.perf_counter() - t0:.1f} s, "
               f"{'intact' if broken is None else f'BROKEN at {broken}'}")
-        ok = not (r1["failures"] or r2["failures"] or r3["failures"] or gap or broken)
+        ok = not (r1["failures"] or r2["failures"] or r3["failures"] or r4["failures"] or gap
+                  or broken)
         met1, met3 = rate1 >= GOAL_INTAKE, rate3 >= GOAL_LIFECYCLES
         print(f"goal API intake >= {GOAL_INTAKE} cases/s: {'MET' if met1 else 'NOT MET'} "
               f"({rate1:,.0f})")
