@@ -280,9 +280,9 @@ def test_a_pause_moves_the_co_departments_due_dates_like_the_case_deadline(
 
 def test_a_transition_finds_a_case_exactly_where_the_staff_lists_show_it(
         joint, item_b, clerk, make_user, reviewer_a, reviewer_b, reviewer_d, department_a):
-    """`case_to_change` writes its scope filter once per kind of user; every kind of user must
-    reach exactly the cases `cases_for_staff` shows them (a co-department's reviewer the joint
-    case, another department's reviewer nothing)."""
+    """`case_for_staff` and `case_to_change` write their scope filter once per kind of user;
+    every kind of user must reach exactly the cases `cases_for_staff` lists for them (a
+    co-department's reviewer the joint case, another department's reviewer nothing)."""
     other = case_intake(item=item_b, applicant=PERSON, received=all_of(item_b), by=clerk)
     users = [clerk, reviewer_a, reviewer_b, reviewer_d,
              make_user(Role.CHIEF_REPRESENTATIVE, department=department_a, username="chief"),
@@ -295,9 +295,10 @@ def test_a_transition_finds_a_case_exactly_where_the_staff_lists_show_it(
     for user in users * 2:  # the second round runs the statements written in the first
         for case in (joint, other):
             shown = selectors.cases_for_staff(user=user).filter(number=case.number).exists()
-            try:
-                found = selectors.case_to_change(user=user, number=case.number)
-            except NotFound:
-                found = None
-            assert (found is not None) == shown, (user.username, case.number)
-            assert found is None or (found.pk, found.revision) == (case.pk, case.revision)
+            for select in (selectors.case_for_staff, selectors.case_to_change):
+                try:
+                    found = select(user=user, number=case.number)
+                except NotFound:
+                    found = None
+                assert (found is not None) == shown, (select.__name__, user.username)
+                assert found is None or (found.pk, found.revision) == (case.pk, case.revision)

@@ -1,5 +1,6 @@
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache, partial
@@ -85,14 +86,6 @@ def work_queue(*, user) -> QuerySet[Case]:
     return cases_for_staff(user=user).filter(status__in=OPEN_STATUSES)
 
 
-def case_for_staff(*, user, number: str) -> Case:
-    case = (Case.objects.filter(_case_rows(user), number=number)
-            .select_related("item_version", "department", "center", "item").first())
-    if case is None:
-        raise NotFound()
-    return case
-
-
 @lru_cache(maxsize=4)
 def _key_sql(vendor: str) -> str:
     from django.db import connection
@@ -110,25 +103,38 @@ def case_for_key(*, center_id: int, key: str) -> Case | None:
     return Case.objects.get(pk=rows[0][0]) if rows else None
 
 
-_TO_CHANGE: dict[tuple, Compiled[Case]] = {}
-
-
-def _to_change_shape(user) -> Compiled[Case]:
-    """The statement of `case_to_change` for users like `user`: the scope filter's shape
-    depends on whether they are a superuser, their role and whether they have a department,
-    and its values on their center and department."""
+def _one_case(shapes: dict[tuple, Compiled[Case]], user, number: str,
+              tail: Callable[[QuerySet[Case]], QuerySet[Case]]) -> Case:
+    """The case with this number that the user may see (`tail` says what to load of it), by a
+    statement written once per kind of user: the scope filter's shape depends on whether
+    they are a superuser, their role and whether they have a department, and its values on
+    their center and department. Numbers are unique, so no order is needed."""
+    if not (user.is_authenticated and user.is_active):
+        raise NotFound()
     kind = (user.is_superuser, user.role, bool(user.department_id))
-    shape = _TO_CHANGE.get(kind)
+    shape = shapes.get(kind)
     if shape is None:
         def build(number, center_id, department_id):
             alike = SimpleNamespace(is_authenticated=True, is_active=True, is_superuser=kind[0],
                                     role=kind[1], center_id=center_id,
                                     department_id=department_id if kind[2] else None)
-            return (Case.objects.filter(_case_rows(alike), number=number)
-                    .only("pk", "number", "current_step_id", "revision").order_by()[:1])
-        shape = _TO_CHANGE[kind] = Compiled(build, number=str, center_id=int, department_id=int,
-                                            optional=("center_id", "department_id"))
-    return shape
+            return tail(Case.objects.filter(_case_rows(alike), number=number).order_by())[:1]
+        shape = shapes[kind] = Compiled(build, number=str, center_id=int, department_id=int,
+                                        optional=("center_id", "department_id"))
+    case = shape.first(number=number, center_id=user.center_id,
+                       department_id=user.department_id)
+    if case is None:
+        raise NotFound()
+    return case
+
+
+_FOR_STAFF: dict[tuple, Compiled[Case]] = {}
+_TO_CHANGE: dict[tuple, Compiled[Case]] = {}
+
+
+def case_for_staff(*, user, number: str) -> Case:
+    return _one_case(_FOR_STAFF, user, number, lambda cases: cases.select_related(
+        "item_version", "department", "center", "item"))
 
 
 def case_to_change(*, user, number: str) -> Case:
@@ -136,13 +142,8 @@ def case_to_change(*, user, number: str) -> Case:
     row (which loads it whole): its key, number, revision and the step in hand the caller
     saw. The case, its item, version, department and center with every column would cost the
     ORM more CPU to write than the transition spends on its own statements."""
-    if not (user.is_authenticated and user.is_active):
-        raise NotFound()
-    case = _to_change_shape(user).first(number=number, center_id=user.center_id,
-                                        department_id=user.department_id)
-    if case is None:
-        raise NotFound()
-    return case
+    return _one_case(_TO_CHANGE, user, number, lambda cases: cases.only(
+        "pk", "number", "current_step_id", "revision"))
 
 
 def case_clock(*, case: Case, today):
