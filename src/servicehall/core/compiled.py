@@ -12,10 +12,10 @@ A shape is declared with the values that change from call to call, each with its
 
 The lambda runs once per connection, with a stand-in value of each type that no real call
 uses; the positions where the stand-ins land among the statement's parameters are where each
-call's values go. A value the ORM transforms on its way into the statement (a lowered string,
-a list for `__in`) would not be found there and is refused when the shape is first written, as
+call's values go. A value the ORM transforms on its way into the statement (wrapped in `%` for
+`__contains`, say) would not be found there and is refused when the shape is first written, as
 are shapes this does not reproduce (prefetching, annotations on model rows, known related
-objects)."""
+objects). The shape must not depend on the values: a list for `__in` keeps its length."""
 
 from collections.abc import Callable
 from itertools import count
