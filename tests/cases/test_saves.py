@@ -159,3 +159,17 @@ def test_the_orms_methods_have_the_signatures_these_modules_were_written_for():
         "self", "manager", "using", "fields", "returning_fields", "raw"]
     assert list(inspect.signature(get_related_populators).parameters) == [
         "klass_info", "select", "db"]
+
+
+def test_update_by_key_updates_as_the_queryset_does(two_cases, reviewer_a):
+    from servicehall.core.saves import update_by_key
+
+    mine, theirs = two_cases
+    values = {"current_assignee_id": reviewer_a.pk, "phone": "", "on_time": None,
+              "return_reasons": ["other"], "legal_due": mine.received_on}
+    assert update_by_key(Case, mine.pk, **values) == 1
+    assert Case.objects.filter(pk=theirs.pk).update(**values) == 1
+    assert _row(mine) == _row(theirs)
+    assert update_by_key(Case, -1, phone="1") == 0
+    assert update_by_key(Case, mine.pk, revision=F("revision") + 1) == 1  # the ORM's way
+    assert Case.objects.get(pk=mine.pk).revision == mine.revision + 1

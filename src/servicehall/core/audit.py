@@ -38,7 +38,12 @@ def sm3_hex(data: bytes) -> str:
     return digest.finalize().hex()
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})  # most values: returned as they are
+
+
 def to_json_value(value):
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):

@@ -41,6 +41,21 @@ def _plain(fields, values) -> bool:
                for field, value in zip(fields, values, strict=True))
 
 
+def update_by_key(model: type[models.Model], pk, **values) -> int:
+    """`model.objects.filter(pk=pk).update(**values)` for plain values (no expressions), with
+    the statement written once per model and set of columns; the number of rows updated."""
+    db = connections["default"]
+    fields = [model._meta.get_field(name) for name in values]
+    if not _plain(fields, list(values.values())):
+        return model.objects.filter(pk=pk).update(**values)
+    params = [field.get_db_prep_save(value, connection=db)
+              for field, value in zip(fields, values.values(), strict=True)]
+    params.append(model._meta.pk.get_db_prep_value(pk, connection=db))
+    with db.cursor() as cursor:
+        cursor.execute(_update_sql(model, db.vendor, tuple(column_of(f) for f in fields)), params)
+        return cursor.rowcount
+
+
 class CachedSave(models.Model):
     """A model whose saves send statements written once (see the module)."""
 

@@ -31,6 +31,7 @@ from servicehall.core import businessday
 from servicehall.core.calendar import calendar_for
 from servicehall.core.compiled import Compiled
 from servicehall.core.models import Center
+from servicehall.core.saves import update_by_key
 from servicehall.core.workcalendar import CalendarNotConfigured, WorkCalendar
 
 from .lights import (
@@ -394,7 +395,7 @@ def watch_case(*, case: Case, today: date, fresh: bool = False) -> None:
         computed["since"] = today
     if computed["light"] == Light.GREEN.value:
         computed["warned_on"] = None
-    CaseWatch.objects.filter(pk=case.pk).update(**computed)
+    update_by_key(CaseWatch, case.pk, **computed)
 
 
 def light_counts() -> dict[str, int]:
