@@ -41,13 +41,19 @@ def _plain(fields, values) -> bool:
                for field, value in zip(fields, values, strict=True))
 
 
+def _concrete(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.concrete, f"{name} is not a column"
+    return field
+
+
 def update_by_key(model: type[models.Model], pk, **values) -> int:
     """`model.objects.filter(pk=pk).update(**values)` for plain values (no expressions), with
     the statement written once per model and set of columns; the number of rows updated."""
     db = connections["default"]
-    fields = [model._meta.get_field(name) for name in values]
+    fields = [_concrete(model, name) for name in values]
     if not _plain(fields, list(values.values())):
-        return model.objects.filter(pk=pk).update(**values)
+        return model._default_manager.filter(pk=pk).update(**values)
     params = [field.get_db_prep_save(value, connection=db)
               for field, value in zip(fields, values.values(), strict=True)]
     params.append(model._meta.pk.get_db_prep_value(pk, connection=db))
