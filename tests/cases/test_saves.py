@@ -148,8 +148,8 @@ def test_a_message_keeps_its_save_signals_and_gets_its_key(two_cases):
 
 
 def test_the_orms_methods_have_the_signatures_these_modules_were_written_for():
-    """core.saves overrides Model._do_update and _do_insert, core.compiled calls get_related_populators:
-    a Django that changes them must fail here, not in a transition."""
+    """core.saves overrides Model._do_update and _do_insert, core.compiled calls
+    get_related_populators: a Django that changes them must fail here, not in a transition."""
     from django.db import models
     from django.db.models.query import get_related_populators
 
