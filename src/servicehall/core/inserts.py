@@ -33,14 +33,21 @@ def _keeps_none(field: models.Field) -> bool:
 
 
 @cache
+def insert_sql(model: type[models.Model], vendor: str, columns: tuple[str, ...],
+               rows: int = 1) -> str:
+    """INSERT of `rows` rows into these `columns`, returning each row's primary key (also the
+    statement of core.saves)."""
+    meta, quote = model._meta, connection.ops.quote_name
+    values = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * rows)
+    return (f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES {values} RETURNING {quote(column_of(meta.pk))}")
+
+
+@cache
 def _statement(model: type[models.Model], vendor: str, rows: int = 1
                ) -> tuple[str, tuple[tuple[models.Field, bool, bool], ...]]:
-    meta, quote = model._meta, connection.ops.quote_name
-    fields = tuple(f for f in meta.concrete_fields if f is not meta.auto_field)
-    columns = ", ".join(quote(column_of(f)) for f in fields)
-    values = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
-    return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} "
-            f"RETURNING {quote(column_of(meta.pk))}",
+    fields = tuple(f for f in model._meta.concrete_fields if f is not model._meta.auto_field)
+    return (insert_sql(model, vendor, tuple(column_of(f) for f in fields), rows),
             tuple((f, _keeps_none(f), type(f) in PLAIN_TEXT) for f in fields))
 
 

@@ -9,27 +9,18 @@ INSERT returns more than its key."""
 
 from functools import cache
 
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
-from .inserts import column_of
+from .inserts import column_of, insert_sql
 
 
 @cache
 def _update_sql(model: type[models.Model], vendor: str, columns: tuple[str, ...]) -> str:
-    quote = connections["default"].ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     meta = model._meta
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     return (f"UPDATE {quote(meta.db_table)} SET {assignments} "
             f"WHERE {quote(meta.db_table)}.{quote(column_of(meta.pk))} = %s")
-
-
-@cache
-def _insert_sql(model: type[models.Model], vendor: str, columns: tuple[str, ...]) -> str:
-    quote = connections["default"].ops.quote_name
-    meta = model._meta
-    return (f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"RETURNING {quote(meta.db_table)}.{quote(column_of(meta.pk))}")
 
 
 def _plain(fields, values) -> bool:
@@ -47,19 +38,23 @@ def _concrete(model: type[models.Model], name: str) -> models.Field:
     return field
 
 
-def update_by_key(model: type[models.Model], pk, **values) -> int:
-    """`model.objects.filter(pk=pk).update(**values)` for plain values (no expressions), with
-    the statement written once per model and set of columns; the number of rows updated."""
-    db = connections["default"]
-    fields = [_concrete(model, name) for name in values]
-    if not _plain(fields, list(values.values())):
-        return model._default_manager.filter(pk=pk).update(**values)
+def _update(model: type[models.Model], db, fields: list, values: list, pk) -> int:
+    """Set the plain `values` of `fields` on the row with key `pk`; the number of rows updated."""
     params = [field.get_db_prep_save(value, connection=db)
-              for field, value in zip(fields, values.values(), strict=True)]
+              for field, value in zip(fields, values, strict=True)]
     params.append(model._meta.pk.get_db_prep_value(pk, connection=db))
     with db.cursor() as cursor:
         cursor.execute(_update_sql(model, db.vendor, tuple(column_of(f) for f in fields)), params)
         return cursor.rowcount
+
+
+def update_by_key(model: type[models.Model], pk, **values) -> int:
+    """`model.objects.filter(pk=pk).update(**values)` for plain values (no expressions), with
+    the statement written once per model and set of columns; the number of rows updated."""
+    fields = [_concrete(model, name) for name in values]
+    if not _plain(fields, list(values.values())):
+        return model._default_manager.filter(pk=pk).update(**values)
+    return _update(model, connections[DEFAULT_DB_ALIAS], fields, list(values.values()), pk)
 
 
 class CachedSave(models.Model):
@@ -72,17 +67,12 @@ class CachedSave(models.Model):
     def _do_update(  # type: ignore[override]
             self, base_qs, using, pk_val, values, update_fields, forced_update):
         fields = [field for field, _, _ in values]
+        new_values = [value for _, _, value in values]
         if (not values or self._meta.select_on_save or base_qs.query.has_filters()
-                or not _plain(fields, [value for _, _, value in values])):
+                or not _plain(fields, new_values)):
             return super()._do_update(  # type: ignore[call-arg]
                 base_qs, using, pk_val, values, update_fields, forced_update)
-        db = connections[using]
-        params = [field.get_db_prep_save(value, connection=db) for field, _, value in values]
-        params.append(self._meta.pk.get_db_prep_value(pk_val, connection=db))
-        with db.cursor() as cursor:
-            cursor.execute(_update_sql(type(self), db.vendor,
-                                       tuple(column_of(f) for f in fields)), params)
-            return cursor.rowcount > 0
+        return _update(type(self), connections[using], fields, new_values, pk_val) > 0
 
     def _do_insert(self, manager, using, fields, returning_fields, raw):
         db = connections[using]
@@ -98,6 +88,6 @@ class CachedSave(models.Model):
         params = [field.get_db_prep_save(value, connection=db)
                   for field, value in zip(fields, values, strict=True)]
         with db.cursor() as cursor:
-            cursor.execute(_insert_sql(type(self), db.vendor,
-                                       tuple(column_of(f) for f in fields)), params)
+            cursor.execute(insert_sql(type(self), db.vendor,
+                                      tuple(column_of(f) for f in fields)), params)
             return cursor.fetchall()
