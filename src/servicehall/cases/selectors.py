@@ -86,21 +86,14 @@ def work_queue(*, user) -> QuerySet[Case]:
     return cases_for_staff(user=user).filter(status__in=OPEN_STATUSES)
 
 
-@lru_cache(maxsize=4)
-def _key_sql(vendor: str) -> str:
-    from django.db import connection
-
-    return (f"SELECT {_column(Case, 'id')} FROM {connection.ops.quote_name(Case._meta.db_table)} "
-            f"WHERE {_column(Case, 'center')} = %s AND {_column(Case, 'idempotency_key')} = %s")
+_BY_KEY = Compiled(lambda center_id, key: Case.objects.filter(
+    center_id=center_id, idempotency_key=key).order_by()[:1], center_id=int, key=str)
 
 
 def case_for_key(*, center_id: int, key: str) -> Case | None:
-    """The case an intake with this Idempotency-Key made, if any: a written-out statement on
-    the unique index first, because nearly every intake finds none."""
-    from django.db import connection
-
-    rows = fetch(_key_sql(connection.vendor), [center_id, key])
-    return Case.objects.get(pk=rows[0][0]) if rows else None
+    """The case an intake with this Idempotency-Key made, if any (every intake asks, on the
+    unique index, and nearly every one finds none)."""
+    return _BY_KEY.first(center_id=center_id, key=key)
 
 
 def _one_case(shapes: dict[tuple, Compiled[Case]], user, number: str,
