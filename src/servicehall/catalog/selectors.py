@@ -80,21 +80,19 @@ _STEPS = Compiled(lambda version_id: ProcessStep.objects.filter(version_id=versi
                   .order_by("position"), version_id=int)
 
 
-def _prefetched(version: ItemVersion, name: str) -> list | None:
+def _listed(version: ItemVersion, name: str, shape: Compiled) -> list:
     cached = getattr(version, "_prefetched_objects_cache", {}).get(name)
-    return None if cached is None else list(cached)
+    return list(cached) if cached is not None else shape.all(version_id=version.pk)
 
 
 def version_materials(version: ItemVersion) -> list[Material]:
     """The version's list of materials in its order (the ones prefetched, if they were)."""
-    cached = _prefetched(version, "materials")
-    return cached if cached is not None else _MATERIALS.all(version_id=version.pk)
+    return _listed(version, "materials", _MATERIALS)
 
 
 def version_steps(version: ItemVersion) -> list[ProcessStep]:
     """The version's process steps in their order (the ones prefetched, if they were)."""
-    cached = _prefetched(version, "steps")
-    return cached if cached is not None else _STEPS.all(version_id=version.pk)
+    return _listed(version, "steps", _STEPS)
 
 
 def published_items(*, center: Center, query: str = "", department_id: int | None = None,
